@@ -1,0 +1,4 @@
+/** The {@code fyntr} command. */
+module dev.fyntr.cli {
+    requires dev.fyntr.transport.nio;
+}

@@ -1,0 +1,251 @@
+package dev.fyntr.transport.nio;
+
+import dev.fyntr.api.Schedulers;
+import dev.fyntr.api.spi.QuantumTuner;
+import dev.fyntr.api.spi.SchedulerConfig;
+import dev.fyntr.transport.nio.internal.ProxyConfig;
+import dev.fyntr.transport.nio.internal.ProxyServer;
+import dev.fyntr.transport.nio.internal.policy.Cidr;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Configures and starts a {@link FyntrProxy}. Defaults are those of SPEC §2. Each setter checks its argument
+ * at once and throws {@link IllegalArgumentException} naming the failed check ({@code "maxConnections < 0"}).
+ * Not thread-safe; a builder can start any number of proxies.
+ */
+public final class FyntrProxyBuilder {
+
+    private InetAddress bind = InetAddress.getLoopbackAddress();
+    private int port = 9999;
+    private int maxConnections = 1000;
+    private Duration idleTimeout = Duration.ofSeconds(300);
+    private Duration handshakeTimeout = Duration.ofSeconds(30);
+    private Duration connectTimeout = Duration.ofSeconds(3);
+    private Duration resolveTimeout = Duration.ofSeconds(5);
+    private Duration shutdownGrace = Duration.ofSeconds(10);
+    private String scheduler;
+    private int fixedQuantumBytes; // 0 = adaptive
+    private boolean sparseFlowPriority = true;
+    private final TreeSet<Integer> allowPorts = new TreeSet<>();
+    private boolean defaultAllowPort = true;
+    private final List<Cidr> allowCidrs = new ArrayList<>();
+    private final List<Cidr> denyCidrs = new ArrayList<>();
+    private final List<String> allowDomains = new ArrayList<>();
+    private Resolver resolver = Resolver.system();
+    private int maxQueuedBytesPerFlow = 256 * 1024;
+    private int listenBacklog = 1024;
+
+    FyntrProxyBuilder() {
+    }
+
+    /** Listen address; default 127.0.0.1. A non-loopback address is logged as a warning: there is no auth. */
+    public FyntrProxyBuilder bind(InetAddress address) {
+        this.bind = Objects.requireNonNull(address, "bind");
+        return this;
+    }
+
+    /** Listen port, 0-65535; 0 lets the system choose (see {@link FyntrProxy#port()}). Default 9999. */
+    public FyntrProxyBuilder port(int port) {
+        check(port >= 0 && port <= 65535, "port must be 0-65535: " + port);
+        this.port = port;
+        return this;
+    }
+
+    /** Concurrent connections, handshakes included; 0 = unlimited. Default 1000. */
+    public FyntrProxyBuilder maxConnections(int maxConnections) {
+        check(maxConnections >= 0, "maxConnections < 0: " + maxConnections);
+        this.maxConnections = maxConnections;
+        return this;
+    }
+
+    /** Close a tunnel with no bytes either way for this long; {@link Duration#ZERO} = never. Default 300 s. */
+    public FyntrProxyBuilder idleTimeout(Duration timeout) {
+        this.idleTimeout = nonNegative(timeout, "idleTimeout");
+        return this;
+    }
+
+    /** The whole request head must arrive within this, counted from accept (else 408). Default 30 s. */
+    public FyntrProxyBuilder handshakeTimeout(Duration timeout) {
+        this.handshakeTimeout = positive(timeout, "handshakeTimeout");
+        return this;
+    }
+
+    /** Per upstream connect attempt; when every attempt times out the client gets 504. Default 3 s. */
+    public FyntrProxyBuilder connectTimeout(Duration timeout) {
+        this.connectTimeout = positive(timeout, "connectTimeout");
+        return this;
+    }
+
+    /** How long name resolution may take before the client gets 502. Default 5 s. */
+    public FyntrProxyBuilder resolveTimeout(Duration timeout) {
+        this.resolveTimeout = positive(timeout, "resolveTimeout");
+        return this;
+    }
+
+    /** How long {@link FyntrProxy#close()} lets open tunnels finish. Default 10 s. */
+    public FyntrProxyBuilder shutdownGrace(Duration grace) {
+        this.shutdownGrace = nonNegative(grace, "shutdownGrace");
+        return this;
+    }
+
+    /**
+     * The scheduler's provider name; {@code null} (the default) means the lookup of {@link Schedulers}:
+     * system property {@value Schedulers#PROPERTY}, else {@value Schedulers#DEFAULT_NAME}. The name is
+     * checked by {@link #start()}, which fails listing the names found.
+     */
+    public FyntrProxyBuilder scheduler(String name) {
+        this.scheduler = name == null ? null : name.strip().toLowerCase(Locale.ROOT);
+        return this;
+    }
+
+    /** A fixed quantum of this many bytes for every flow, instead of the adaptive one. */
+    public FyntrProxyBuilder fixedQuantum(int bytes) {
+        check(bytes >= 1 && bytes <= 1 << 20, "fixedQuantum must be 1-1048576 bytes: " + bytes);
+        this.fixedQuantumBytes = bytes;
+        return this;
+    }
+
+    /** The adaptive quantum of SPEC §5.3 (the default). */
+    public FyntrProxyBuilder adaptiveQuantum() {
+        this.fixedQuantumBytes = 0;
+        return this;
+    }
+
+    /** Sparse-flow priority (DRR++), on by default. */
+    public FyntrProxyBuilder sparseFlowPriority(boolean on) {
+        this.sparseFlowPriority = on;
+        return this;
+    }
+
+    /** Extra CONNECT destination ports, 1-65535, added to those already given. */
+    public FyntrProxyBuilder allowPorts(int... ports) {
+        for (int p : ports) {
+            check(p >= 1 && p <= 65535, "allowPorts: port must be 1-65535: " + p);
+            allowPorts.add(p);
+        }
+        return this;
+    }
+
+    /** Whether 443 is allowed without being listed; default true. */
+    public FyntrProxyBuilder defaultAllowPort(boolean allow) {
+        this.defaultAllowPort = allow;
+        return this;
+    }
+
+    /** Destination ranges allowed even when a default or {@link #denyCidrs} range denies them. */
+    public FyntrProxyBuilder allowCidrs(String... cidrs) {
+        allowCidrs.addAll(parseCidrs("allowCidrs", cidrs));
+        return this;
+    }
+
+    /** Destination ranges denied in addition to the defaults of SPEC §6.2. */
+    public FyntrProxyBuilder denyCidrs(String... cidrs) {
+        denyCidrs.addAll(parseCidrs("denyCidrs", cidrs));
+        return this;
+    }
+
+    /**
+     * Domains (each with its subdomains) whose denied addresses are dropped instead of failing the request,
+     * so that their public addresses may be used.
+     */
+    public FyntrProxyBuilder allowDomains(String... domains) {
+        for (String d : domains) {
+            String norm = d == null ? "" : d.strip().toLowerCase(Locale.ROOT);
+            while (norm.startsWith(".")) {
+                norm = norm.substring(1);
+            }
+            if (norm.endsWith(".")) {
+                norm = norm.substring(0, norm.length() - 1);
+            }
+            check(!norm.isEmpty() && norm.chars().allMatch(c -> c == '.' || c == '-'
+                            || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')),
+                    "allowDomains: '" + d + "' is not a domain name (letters, digits, '-' and '.')");
+            allowDomains.add(norm);
+        }
+        return this;
+    }
+
+    /** Replaces the name resolver; tests use this to avoid real DNS. */
+    public FyntrProxyBuilder resolver(Resolver resolver) {
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        return this;
+    }
+
+    /** Bound of one flow's client→upstream queue; reading stops while it is full. Default 256 KiB. */
+    public FyntrProxyBuilder maxQueuedBytesPerFlow(int bytes) {
+        check(bytes >= 16 * 1024, "maxQueuedBytesPerFlow < 16384: " + bytes);
+        this.maxQueuedBytesPerFlow = bytes;
+        return this;
+    }
+
+    /** The listen socket's accept backlog; default 1024 so that connection storms are not dropped. */
+    public FyntrProxyBuilder listenBacklog(int backlog) {
+        check(backlog >= 1, "listenBacklog < 1: " + backlog);
+        this.listenBacklog = backlog;
+        return this;
+    }
+
+    /**
+     * Binds and starts the proxy.
+     *
+     * @throws IllegalArgumentException if the scheduler name is unknown (the message lists those found)
+     * @throws IOException              if the address cannot be bound (e.g. the port is in use)
+     */
+    public FyntrProxy start() throws IOException {
+        return ProxyServer.start(config());
+    }
+
+    ProxyConfig config() {
+        SchedulerConfig schedulerConfig = new SchedulerConfig(SchedulerConfig.DEFAULT_QUANTUM_BYTES,
+                fixedQuantumBytes == 0 ? Optional.empty() : Optional.of(QuantumTuner.fixed(fixedQuantumBytes)),
+                sparseFlowPriority);
+        TreeSet<Integer> ports = new TreeSet<>(allowPorts);
+        if (defaultAllowPort) {
+            ports.add(443);
+        }
+        return new ProxyConfig(bind, port, maxConnections, idleTimeout, handshakeTimeout, connectTimeout,
+                resolveTimeout, shutdownGrace, Schedulers.resolveName(scheduler), schedulerConfig,
+                List.copyOf(ports), List.copyOf(allowCidrs), List.copyOf(denyCidrs), List.copyOf(allowDomains),
+                resolver, maxQueuedBytesPerFlow, listenBacklog);
+    }
+
+    private static List<Cidr> parseCidrs(String what, String... cidrs) {
+        List<Cidr> out = new ArrayList<>();
+        for (String c : cidrs) {
+            try {
+                out.add(Cidr.parse(c));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    private static Duration nonNegative(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        check(!d.isNegative(), name + " < 0: " + d);
+        return d;
+    }
+
+    private static Duration positive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        check(!d.isNegative() && !d.isZero(), name + " <= 0: " + d);
+        return d;
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+}

@@ -1,0 +1,9 @@
+/**
+ * The Fyntr proxy on {@code java.nio}: start one with {@link dev.fyntr.transport.nio.FyntrProxy#builder()}.
+ * Schedulers are found through {@link dev.fyntr.api.Schedulers}; this module never names an implementation.
+ */
+module dev.fyntr.transport.nio {
+    requires transitive dev.fyntr.api;
+    requires org.slf4j;
+    exports dev.fyntr.transport.nio;
+}
