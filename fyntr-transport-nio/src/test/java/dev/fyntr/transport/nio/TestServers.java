@@ -42,7 +42,22 @@ final class TestServers {
         }
 
         Server(SocketHandler handler, int backlog) throws IOException {
-            socket = new ServerSocket(0, backlog, LOOPBACK);
+            this(handler, backlog, 0);
+        }
+
+        /**
+         * @param receiveBufferBytes if {@code > 0}, a fixed receive buffer for accepted sockets (set before bind so
+         *                           it applies from the SYN; also switches off the kernel's autotuning, which on
+         *                           loopback can otherwise buffer tens of MiB)
+         */
+        Server(SocketHandler handler, int backlog, int receiveBufferBytes) throws IOException {
+            this(handler, unbound(receiveBufferBytes), backlog);
+        }
+
+        /** Serves on the given unbound server socket (e.g. an {@code SSLServerSocket}), bound here to loopback. */
+        Server(SocketHandler handler, ServerSocket unbound, int backlog) throws IOException {
+            socket = unbound;
+            socket.bind(new InetSocketAddress(LOOPBACK, 0), backlog);
             pool.execute(() -> {
                 while (!socket.isClosed()) {
                     Socket s;
@@ -63,6 +78,14 @@ final class TestServers {
                     });
                 }
             });
+        }
+
+        private static ServerSocket unbound(int receiveBufferBytes) throws IOException {
+            ServerSocket s = new ServerSocket();
+            if (receiveBufferBytes > 0) {
+                s.setReceiveBufferSize(receiveBufferBytes);
+            }
+            return s;
         }
 
         int port() {
