@@ -75,7 +75,10 @@ public final class Cidr {
     public boolean contains(InetAddress address) {
         byte[] bytes = address.getAddress();
         int offset = 0;
-        if (bytes.length == 16 && network.length == 4 && Addresses.isMapped(bytes)) {
+        if (Addresses.isMapped(bytes)) {
+            if (network.length != 4) {
+                return false; // an IPv4 address in IPv6 clothing: only IPv4 ranges apply
+            }
             offset = 12;
         } else if (bytes.length != network.length) {
             return false;

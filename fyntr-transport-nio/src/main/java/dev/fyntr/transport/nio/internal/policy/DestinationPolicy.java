@@ -113,9 +113,7 @@ public final class DestinationPolicy {
             return HandshakeFailure.portDenied("port " + port + " is not allowed; no port is allowed:"
                     + " allow one with --allow-port " + port + " (allowPorts in the builder)");
         }
-        return HandshakeFailure.portDenied("port " + port + " is not allowed; allowed "
-                + (portList.size() == 1 ? "port: " : "ports: ") + portsText()
-                + "; add one with --allow-port (allowPorts in the builder)");
+        return HandshakeFailure.portDenied("port " + port + " is not allowed; allowed ports: " + portsText());
     }
 
     /**
