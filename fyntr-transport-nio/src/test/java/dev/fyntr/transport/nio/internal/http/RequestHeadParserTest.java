@@ -339,6 +339,15 @@ class RequestHeadParserTest {
     }
 
     @Test
+    void shouldCountLeadingEmptyLinesTowardsTheHeadLimit() {
+        RequestHeadParser p = new RequestHeadParser();
+        ByteBuffer in = ascii("\r\n".repeat(20000));
+        assertEquals(Result.FAILED, p.feed(in));
+        assertEquals(431, p.failure().status());
+        assertEquals(32769, in.position());
+    }
+
+    @Test
     void shouldRejectNonsenseLimits() {
         assertThrows(IllegalArgumentException.class, () -> new RequestHeadParser(8, 8192, 32768, 100));
         assertThrows(IllegalArgumentException.class, () -> new RequestHeadParser(8192, 0, 32768, 100));

@@ -1,7 +1,6 @@
 package dev.fyntr.transport.nio.internal.policy;
 
 import dev.fyntr.api.spi.SchedulerConfig;
-import dev.fyntr.transport.nio.Resolver;
 import dev.fyntr.transport.nio.internal.ProxyConfig;
 import dev.fyntr.transport.nio.internal.http.ConnectTarget;
 import dev.fyntr.transport.nio.internal.http.HandshakeFailure;
@@ -278,11 +277,5 @@ class DestinationPolicyTest {
 
     private static ConnectTarget name(String host) throws HandshakeFailureException {
         return ConnectTarget.parse(host + ":443");
-    }
-
-    static {
-        // Keeps the unused-import check honest: Resolver is the type of the lambda in shouldBuildFromTheProxyConfig.
-        Resolver unused = host -> List.of();
-        assert unused != null;
     }
 }
