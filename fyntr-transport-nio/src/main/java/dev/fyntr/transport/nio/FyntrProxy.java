@@ -41,6 +41,23 @@ public interface FyntrProxy extends AutoCloseable {
     /** A snapshot of the counters. Cheap enough to poll a few times a second. */
     ProxyStats stats();
 
+    /**
+     * Changes the client→upstream cap (see {@link FyntrProxyBuilder#maxRate(long)}) from the event loop's next
+     * turn; 0 = unlimited. Returns at once.
+     *
+     * @throws IllegalArgumentException if the rate is out of range (the message says the range)
+     */
+    void maxRate(long bytesPerSecond);
+
+    /** As {@link #maxRate(long)}, for the upstream→client cap ({@link FyntrProxyBuilder#maxDownloadRate}). */
+    void maxDownloadRate(long bytesPerSecond);
+
+    /**
+     * Changes the connect-rate cap ({@link FyntrProxyBuilder#maxConnectRate}); 0 = unlimited, which also starts
+     * every waiting request. Returns at once.
+     */
+    void maxConnectRate(double connectsPerSecond);
+
     /** Whether {@link #close} has been called (or the proxy failed). */
     boolean isClosing();
 

@@ -5,6 +5,7 @@ import dev.fyntr.api.spi.QuantumTuner;
 import dev.fyntr.api.spi.SchedulerConfig;
 import dev.fyntr.transport.nio.internal.ProxyConfig;
 import dev.fyntr.transport.nio.internal.ProxyServer;
+import dev.fyntr.transport.nio.internal.ShapingConfig;
 import dev.fyntr.transport.nio.internal.policy.Cidr;
 
 import java.io.IOException;
@@ -35,6 +36,9 @@ public final class FyntrProxyBuilder {
     private String scheduler;
     private int fixedQuantumBytes; // 0 = adaptive
     private boolean sparseFlowPriority = true;
+    private long maxRateBytesPerSecond;         // 0 = off
+    private long maxDownloadRateBytesPerSecond; // 0 = off
+    private double maxConnectsPerSecond;        // 0 = off
     private final TreeSet<Integer> allowPorts = new TreeSet<>();
     private boolean defaultAllowPort = true;
     private final List<Cidr> allowCidrs = new ArrayList<>();
@@ -126,6 +130,44 @@ public final class FyntrProxyBuilder {
         return this;
     }
 
+    /**
+     * Caps the total client→upstream rate (SPEC §5.4): a token bucket of burst max(64 KiB, 10 ms at the rate)
+     * limits what the scheduler may hand out, so bursts are smoothed (queued, then paced), never dropped. Below
+     * the cap the proxy stays work-conserving. 0 (the default) = unlimited. Changeable later with
+     * {@link FyntrProxy#maxRate(long)}.
+     *
+     * @param bytesPerSecond 0, or 1 to 10¹¹ bytes per second (e.g. 10_000_000 for 80 Mbit/s)
+     */
+    public FyntrProxyBuilder maxRate(long bytesPerSecond) {
+        this.maxRateBytesPerSecond = ShapingConfig.checkBytesPerSecond("maxRate", bytesPerSecond);
+        return this;
+    }
+
+    /**
+     * Caps the total upstream→client rate the same way, by pausing reads from upstream sockets (TCP flow control
+     * then slows the senders). 0 (the default) = unlimited. Changeable later with
+     * {@link FyntrProxy#maxDownloadRate(long)}.
+     *
+     * @param bytesPerSecond 0, or 1 to 10¹¹ bytes per second
+     */
+    public FyntrProxyBuilder maxDownloadRate(long bytesPerSecond) {
+        this.maxDownloadRateBytesPerSecond = ShapingConfig.checkBytesPerSecond("maxDownloadRate", bytesPerSecond);
+        return this;
+    }
+
+    /**
+     * Paces new upstream connections: at most this many CONNECTs per second start dialling, with a burst of
+     * min(5, rate); the others wait in arrival order, each until its handshake deadline (then 503 with
+     * {@code Retry-After}). 0 (the default) = unlimited. Changeable later with
+     * {@link FyntrProxy#maxConnectRate(double)}.
+     *
+     * @param connectsPerSecond 0, or 0.001 to 1,000,000
+     */
+    public FyntrProxyBuilder maxConnectRate(double connectsPerSecond) {
+        this.maxConnectsPerSecond = ShapingConfig.checkConnectsPerSecond(connectsPerSecond);
+        return this;
+    }
+
     /** Extra CONNECT destination ports, 1-65535, added to those already given. */
     public FyntrProxyBuilder allowPorts(int... ports) {
         for (int p : ports) {
@@ -201,7 +243,11 @@ public final class FyntrProxyBuilder {
      * @throws IOException              if the address cannot be bound (e.g. the port is in use)
      */
     public FyntrProxy start() throws IOException {
-        return ProxyServer.start(config());
+        return ProxyServer.start(config(), shapingConfig());
+    }
+
+    ShapingConfig shapingConfig() {
+        return new ShapingConfig(maxRateBytesPerSecond, maxDownloadRateBytesPerSecond, maxConnectsPerSecond);
     }
 
     ProxyConfig config() {

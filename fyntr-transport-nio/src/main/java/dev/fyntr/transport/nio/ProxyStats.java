@@ -1,6 +1,7 @@
 package dev.fyntr.transport.nio;
 
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A consistent snapshot of a proxy's counters, taken on the event loop. Immutable.
@@ -13,14 +14,17 @@ import java.util.Map;
  * @param bytesDownstream      upstream→client bytes written since start
  * @param queuedBytes          client→upstream bytes queued in the proxy now, waiting for the scheduler or socket
  * @param rejectionsByStatus   handshakes answered with an error, by HTTP status code (403, 502 …)
+ * @param shaping              rate shaping and connection pacing: limits, measured rates, what waits
  */
 public record ProxyStats(int openTunnels, int openHandshakes, long tunnelsOpened, long connectionsAccepted,
                          long bytesUpstream, long bytesDownstream, long queuedBytes,
-                         Map<Integer, Long> rejectionsByStatus) {
+                         Map<Integer, Long> rejectionsByStatus,
+                         ShapingStats shaping) {
 
     /** Copies the map. */
     public ProxyStats {
         rejectionsByStatus = Map.copyOf(rejectionsByStatus);
+        Objects.requireNonNull(shaping, "shaping");
     }
 
     /** Rejections with one status, 0 if none. */

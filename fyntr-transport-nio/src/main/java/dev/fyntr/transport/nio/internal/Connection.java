@@ -73,6 +73,8 @@ final class Connection implements Flow, IoHandler {
     private boolean pendingDownRelayed;
     private boolean upstreamEof;
     private boolean clientOutputShut;
+    /** Upstream reads paused by {@link DownloadShaper} until tokens are due. */
+    private boolean downloadParked;
 
     private int clientInterest = -1;
     private int upstreamInterest = -1;
@@ -338,10 +340,10 @@ final class Connection implements Flow, IoHandler {
     // ---- scheduler side ---------------------------------------------------------------------------------
 
     /**
-     * Writes (part of) the head chunk upstream; called by the loop's service round when the scheduler picked
-     * this flow. Returns the bytes written.
+     * Writes (part of) the head chunk upstream, at most {@code maxBytes}; called by the loop's service round
+     * when the scheduler picked this flow. Returns the bytes written.
      */
-    int writeHeadChunk() {
+    int writeHeadChunk(int maxBytes) {
         ByteBuffer head = upQueue.peekFirst();
         if (head == null || upstreamBlocked || state != State.ESTABLISHED) {
             // The scheduler returned a flow that is not eligible: a scheduler bug. Resync it.
@@ -351,12 +353,19 @@ final class Connection implements Flow, IoHandler {
             return 0;
         }
         int n;
+        int limit = head.limit();
+        boolean capped = head.remaining() > maxBytes; // --max-rate: only part of the chunk may go now
+        if (capped) {
+            head.limit(head.position() + maxBytes);
+        }
         try {
             n = upstream.write(head);
         } catch (IOException e) {
+            head.limit(limit); // before abort() returns the buffer to the pool
             abort("upstream write failed: " + e.getMessage(), true);
             return 0;
         }
+        head.limit(limit);
         loop.scheduler.onSent(this, n);
         bytesUp += n;
         queuedBytes -= n;
@@ -380,11 +389,11 @@ final class Connection implements Flow, IoHandler {
                     }
                 }
             }
-        } else {
+        } else if (!capped || n < maxBytes) {
             eligible = false;
             upstreamBlocked = true;
             loop.scheduler.onBlocked(this);
-        }
+        } // else: the socket took all it was offered; the rest waits for tokens, still eligible
         updateInterest();
         return n;
     }
@@ -428,8 +437,18 @@ final class Connection implements Flow, IoHandler {
     }
 
     private void readUpstream() throws IOException {
-        for (int i = 0; i < READS_PER_EVENT && pendingDown == null && !upstreamEof; i++) {
+        for (int i = 0; i < READS_PER_EVENT && pendingDown == null && !upstreamEof && !downloadParked; i++) {
+            int allowed = loop.shaping.download.allowance(System.nanoTime());
+            if (allowed == 0) {
+                downloadParked = true; // OP_READ off until the shaper resumes us: TCP slows the sender
+                loop.shaping.download.park(this);
+                return;
+            }
             ByteBuffer buf = loop.buffers.acquire();
+            if (allowed < buf.capacity()) {
+                buf.limit(allowed);
+            }
+            int want = buf.remaining();
             int n;
             try {
                 n = upstream.read(buf);
@@ -447,10 +466,11 @@ final class Connection implements Flow, IoHandler {
             }
             buf.flip();
             lastActivity = System.nanoTime();
+            loop.shaping.download.consumed(n);
             pendingDown = buf;
             pendingDownRelayed = true;
             flushDown();
-            if (n < buf.capacity()) {
+            if (n < want) {
                 return;
             }
         }
@@ -527,7 +547,7 @@ final class Connection implements Flow, IoHandler {
         }
         if (upstreamKey != null) {
             int wantUp = 0;
-            if (pendingDown == null && !upstreamEof) {
+            if (pendingDown == null && !upstreamEof && !downloadParked) {
                 wantUp = SelectionKey.OP_READ;
             }
             if (upstreamBlocked) {
@@ -538,6 +558,12 @@ final class Connection implements Flow, IoHandler {
                 upstreamKey.interestOps(wantUp);
             }
         }
+    }
+
+    /** {@link DownloadShaper}: tokens are due, read the upstream again. */
+    void resumeDownload() {
+        downloadParked = false;
+        updateInterest();
     }
 
     // ---- timers -----------------------------------------------------------------------------------------
@@ -740,6 +766,10 @@ final class Connection implements Flow, IoHandler {
     @Override
     public void schedulerState(Object state) {
         this.schedulerState = state;
+    }
+
+    long acceptedAt() {
+        return acceptedAt;
     }
 
     long bytesUp() {

@@ -1,11 +1,12 @@
 package dev.fyntr.transport.nio.internal;
 
 import dev.fyntr.transport.nio.ProxyStats;
+import dev.fyntr.transport.nio.ShapingStats;
 
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The proxy's counters. Written and read on the event loop only; {@link #snapshot()} copies them. */
+/** The proxy's counters. Written and read on the event loop only; {@link #snapshot(ShapingStats)} copies them. */
 final class Counters {
 
     int openTunnels;
@@ -25,7 +26,7 @@ final class Counters {
         return openTunnels + openHandshakes;
     }
 
-    ProxyStats snapshot() {
+    ProxyStats snapshot(ShapingStats shaping) {
         Map<Integer, Long> byStatus = new TreeMap<>();
         for (int s = 0; s < rejections.length; s++) {
             if (rejections[s] != 0) {
@@ -33,6 +34,6 @@ final class Counters {
             }
         }
         return new ProxyStats(openTunnels, openHandshakes, tunnelsOpened, connectionsAccepted, bytesUpstream,
-                bytesDownstream, queuedBytes, byStatus);
+                bytesDownstream, queuedBytes, byStatus, shaping);
     }
 }

@@ -42,13 +42,27 @@ final class Dialer {
         this.addresses = interleave(addresses);
     }
 
+    /** Starts dialling now, or when {@link ConnectPacer} grants a connect-rate token. */
     void start() {
+        loop.shaping.connects.submit(this);
+    }
+
+    /** Opens the first attempt; called by the pacer. */
+    void begin() {
         startNext();
+    }
+
+    /** While the dial waits for a connect-rate token: its handshake deadline. Owned by {@link ConnectPacer}. */
+    Timer paceDeadline;
+
+    Connection connection() {
+        return connection;
     }
 
     /** Closes every attempt in flight; the dialer reports nothing afterwards. */
     void abort() {
         done = true;
+        loop.shaping.connects.withdraw(this);
         loop.timers.cancel(staggerTimer);
         for (Attempt a : running) {
             a.cancel();

@@ -50,6 +50,8 @@ final class EventLoop implements Runnable {
     final TimerQueue timers = new TimerQueue();
     final BufferPool buffers;
     final Counters counters = new Counters();
+    /** --max-rate, --max-download-rate, --max-connect-rate; all off until configured. */
+    final Shaping shaping = new Shaping(this);
     final Scheduler scheduler;
     final String schedulerName;
     final DestinationPolicy policy;
@@ -166,9 +168,17 @@ final class EventLoop implements Runnable {
         }
     }
 
-    /** Lets the scheduler hand out this turn's upstream writes. */
+    /**
+     * Lets the scheduler hand out this turn's upstream writes: up to the turn budget, or fewer when the
+     * --max-rate bucket holds fewer tokens (the scheduler is asked only while tokens remain).
+     */
     private void serviceRound() {
-        int budget = TURN_BUDGET_BYTES;
+        long now = System.nanoTime();
+        shaping.onTurn(now);
+        int allowance = shaping.upload.allowance(TURN_BUDGET_BYTES, now);
+        int budget = allowance;
+        boolean drained = false;
+        boolean starved = false;
         // Bounded: each pass writes bytes (lowering the budget), or takes a flow out of the eligible set.
         for (int guard = 0; guard < 1_000_000 && budget > 0; guard++) {
             Flow flow;
@@ -179,21 +189,27 @@ final class EventLoop implements Runnable {
                 break;
             }
             if (flow == null) {
-                moreWork = false;
-                return;
+                drained = true;
+                break;
             }
             if (!(flow instanceof Connection connection)) {
                 LOG.error("scheduler {} returned a flow it was never given: {}", schedulerName, flow);
                 break;
             }
+            int cap = shaping.upload.writeCap(connection.headChunkBytes(), budget);
+            if (cap == 0) {
+                scheduler.onSent(connection, 0); // too few tokens for a useful write: it waits for the refill
+                starved = true;
+                break;
+            }
             try {
-                budget -= connection.writeHeadChunk();
+                budget -= connection.writeHeadChunk(cap);
             } catch (RuntimeException e) {
                 LOG.error("{}: failed while writing upstream; closing it", connection, e);
                 connection.abort("internal error: " + e, true);
             }
         }
-        moreWork = budget <= 0;
+        moreWork = shaping.upload.afterRound(allowance - budget, drained, starved, budget <= 0, now);
     }
 
     /** Starts name resolution off the loop; the answer comes back as a task. */
@@ -221,7 +237,7 @@ final class EventLoop implements Runnable {
     }
 
     ProxyStats snapshot() {
-        return counters.snapshot();
+        return counters.snapshot(shaping.stats(System.nanoTime()));
     }
 
     // ---- accept -----------------------------------------------------------------------------------------
@@ -338,7 +354,7 @@ final class EventLoop implements Runnable {
             }
         }
         closeQuietly(server);
-        finalStats = counters.snapshot();
+        finalStats = snapshot();
         try {
             selector.close();
         } catch (IOException e) {

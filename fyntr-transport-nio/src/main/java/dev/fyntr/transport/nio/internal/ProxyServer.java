@@ -47,8 +47,13 @@ public final class ProxyServer implements FyntrProxy {
         this.resolverPool = resolverPool;
     }
 
-    /** Binds, starts the loop thread, logs the startup line. */
+    /** Binds, starts the loop thread, logs the startup line; no rate limits. */
     public static FyntrProxy start(ProxyConfig config) throws IOException {
+        return start(config, ShapingConfig.OFF);
+    }
+
+    /** Binds, starts the loop thread with the given rate limits, logs the startup line. */
+    public static FyntrProxy start(ProxyConfig config, ShapingConfig shaping) throws IOException {
         SchedulerProvider provider = Schedulers.provider(config.schedulerName());
         Scheduler scheduler = provider.create(config.schedulerConfig());
         int instance = INSTANCES.incrementAndGet();
@@ -70,6 +75,7 @@ public final class ProxyServer implements FyntrProxy {
                     daemonThreads("fyntr-resolver-" + instance + "-"));
             resolverPool.allowCoreThreadTimeOut(true);
             EventLoop loop = new EventLoop(config, selector, server, scheduler, provider.name(), resolverPool);
+            loop.shaping.configure(shaping, System.nanoTime()); // published to the loop by Thread.start()
             Thread thread = new Thread(loop, "fyntr-loop-" + instance);
             InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
             ProxyServer proxy = new ProxyServer(config, bound, provider.name(), loop, thread, resolverPool);
@@ -140,6 +146,24 @@ public final class ProxyServer implements FyntrProxy {
             }
             throw new IllegalStateException("the event loop did not answer within 5 s", e);
         }
+    }
+
+    @Override
+    public void maxRate(long bytesPerSecond) {
+        ShapingConfig.checkBytesPerSecond("maxRate", bytesPerSecond);
+        loop.execute(() -> loop.shaping.upload.rate(bytesPerSecond, System.nanoTime()));
+    }
+
+    @Override
+    public void maxDownloadRate(long bytesPerSecond) {
+        ShapingConfig.checkBytesPerSecond("maxDownloadRate", bytesPerSecond);
+        loop.execute(() -> loop.shaping.download.rate(bytesPerSecond, System.nanoTime()));
+    }
+
+    @Override
+    public void maxConnectRate(double connectsPerSecond) {
+        ShapingConfig.checkConnectsPerSecond(connectsPerSecond);
+        loop.execute(() -> loop.shaping.connects.rate(connectsPerSecond, System.nanoTime()));
     }
 
     @Override

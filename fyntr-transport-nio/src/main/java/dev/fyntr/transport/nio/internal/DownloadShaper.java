@@ -1,0 +1,105 @@
+package dev.fyntr.transport.nio.internal;
+
+import java.util.ArrayDeque;
+
+/**
+ * {@code --max-download-rate}: a token bucket on upstream→client bytes. A tunnel reads from its upstream only
+ * as many bytes as there are tokens; when the bucket is dry it stops reading (drops OP_READ), so the upstream
+ * socket's receive buffer fills and TCP flow control slows the sender. Paused tunnels wait in FIFO order and
+ * are resumed by a timer as tokens come due, about one read's worth of tokens per tunnel, oldest first, so
+ * the cap is shared roughly round-robin. Event-loop thread only.
+ */
+final class DownloadShaper {
+
+    private final TimerQueue timers;
+    private final Timer resume = new Timer(this::resumeSome);
+    private final ArrayDeque<Connection> parked = new ArrayDeque<>();
+
+    private TokenBucket bucket; // null: unlimited
+    private int minReadBytes;
+    private long throttles;
+
+    DownloadShaper(TimerQueue timers) {
+        this.timers = timers;
+    }
+
+    /** Sets the cap, effective at once; 0 = unlimited (paused tunnels resume). */
+    void rate(long bytesPerSecond, long now) {
+        if (bytesPerSecond == 0) {
+            bucket = null;
+            resumeSome();
+            return;
+        }
+        long burst = TokenBucket.byteBurst(bytesPerSecond);
+        if (bucket == null) {
+            bucket = new TokenBucket(bytesPerSecond, burst, now);
+        } else {
+            bucket.change(bytesPerSecond, burst, now);
+        }
+        minReadBytes = UploadShaper.minPieceBytes(bytesPerSecond);
+        if (!parked.isEmpty()) {
+            timers.arm(resume, bucket.deadlineFor(minReadBytes));
+        }
+    }
+
+    /**
+     * How many bytes the next upstream read may take: {@link Integer#MAX_VALUE} when unlimited, 0 when the
+     * caller must {@link #park} instead of reading.
+     */
+    int allowance(long now) {
+        if (bucket == null) {
+            return Integer.MAX_VALUE;
+        }
+        long tokens = bucket.available(now);
+        return tokens >= minReadBytes ? (int) Math.min(Integer.MAX_VALUE, tokens) : 0;
+    }
+
+    /** Takes the tokens a read used. */
+    void consumed(int bytes) {
+        if (bucket != null && bytes > 0) {
+            bucket.consume(bytes);
+        }
+    }
+
+    /** The tunnel stopped reading its upstream; {@link Connection#resumeDownload()} is called when tokens are due. */
+    void park(Connection connection) {
+        parked.addLast(connection);
+        throttles++;
+        if (bucket != null) {
+            timers.arm(resume, bucket.deadlineFor(minReadBytes));
+        } else {
+            timers.arm(resume, System.nanoTime());
+        }
+    }
+
+    private void resumeSome() {
+        if (bucket == null) {
+            // Bounded by the queue's size at entry; resumed tunnels do not re-park here.
+            for (int n = parked.size(); n > 0; n--) {
+                parked.pollFirst().resumeDownload();
+            }
+            return;
+        }
+        long now = System.nanoTime();
+        long grants = Math.max(1, bucket.available(now) / minReadBytes);
+        for (; grants > 0 && !parked.isEmpty(); grants--) {
+            parked.pollFirst().resumeDownload(); // closed tunnels ignore it
+        }
+        if (!parked.isEmpty()) {
+            // The resumed tunnels will spend what is there; the next tunnel's share is one piece later.
+            timers.arm(resume, now + bucket.nanosFor(minReadBytes));
+        }
+    }
+
+    int pausedTunnels() {
+        return parked.size();
+    }
+
+    long throttles() {
+        return throttles;
+    }
+
+    long rateBytesPerSecond() {
+        return bucket == null ? 0 : bucket.rate();
+    }
+}
