@@ -127,7 +127,7 @@ final class EventLoop implements Runnable {
 
     /** -1: don't sleep (work is pending); 0: sleep until woken; else milliseconds until the next timer. */
     private long selectTimeoutMillis() {
-        if (moreWork || !inbox.isEmpty()) {
+        if (moreWork || shaping.upload.roundDue() || !inbox.isEmpty()) {
             return -1;
         }
         long next = timers.nextDeadline();

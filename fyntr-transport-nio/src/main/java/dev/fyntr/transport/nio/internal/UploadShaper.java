@@ -16,8 +16,12 @@ package dev.fyntr.transport.nio.internal;
 final class UploadShaper {
 
     private final TimerQueue timers;
-    /** Only wakes the loop: the next turn refills lazily from the clock. */
-    private final Timer refill = new Timer(() -> { });
+    /**
+     * Tokens for a useful write are due: the loop runs a round before sleeping again. (The timer fires in the
+     * loop's timer phase, after this turn's round, so it cannot just wake a select that already returned.)
+     */
+    private final Timer refill = new Timer(() -> roundDue = true);
+    private boolean roundDue;
 
     private TokenBucket bucket; // null: unlimited
     private int minWriteBytes;
@@ -61,6 +65,7 @@ final class UploadShaper {
 
     /** The bytes this round may write: {@code turnBudget}, or fewer when the bucket holds fewer. */
     int allowance(int turnBudget, long now) {
+        roundDue = false;
         if (bucket == null) {
             return turnBudget;
         }
@@ -110,6 +115,11 @@ final class UploadShaper {
             return false;
         }
         return budgetSpent;
+    }
+
+    /** The refill timer fired since the last round: run a round now. */
+    boolean roundDue() {
+        return roundDue;
     }
 
     boolean throttled() {
