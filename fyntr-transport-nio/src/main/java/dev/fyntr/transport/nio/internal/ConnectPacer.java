@@ -127,9 +127,9 @@ final class ConnectPacer {
         int retryAfter = (int) Math.min(3600, Math.max(1, Math.ceil((waiting + 1) / Math.max(perSecond, 1e-3))));
         dialer.abort();
         dialer.connection().onDialFailed(HandshakeFailure.unavailable("too many new connections: the proxy opens at "
-                + "most " + describe(perSecond) + " per second (--max-connect-rate) and this request waited "
-                + Connection.describe(loop.config.handshakeTimeout()) + " (the handshake timeout); try again later",
-                retryAfter));
+                + "most " + ShapingConfig.connects(perSecond) + " (--max-connect-rate) and this request waited "
+                + "until its handshake timeout of " + Connection.describe(loop.config.handshakeTimeout())
+                + "; try again later", retryAfter));
     }
 
     /** Drops withdrawn entries at the head, so the queue does not keep ended requests while the head waits. */
@@ -137,10 +137,6 @@ final class ConnectPacer {
         while (!queue.isEmpty() && queue.peekFirst().paceDeadline == null) {
             queue.pollFirst();
         }
-    }
-
-    private static String describe(double perSecond) {
-        return perSecond == Math.rint(perSecond) ? String.valueOf((long) perSecond) : String.valueOf(perSecond);
     }
 
     double perSecond() {

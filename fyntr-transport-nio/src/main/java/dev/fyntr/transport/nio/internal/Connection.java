@@ -438,7 +438,7 @@ final class Connection implements Flow, IoHandler {
 
     private void readUpstream() throws IOException {
         for (int i = 0; i < READS_PER_EVENT && pendingDown == null && !upstreamEof && !downloadParked; i++) {
-            int allowed = loop.shaping.download.allowance(System.nanoTime());
+            int allowed = loop.shaping.download.allowance();
             if (allowed == 0) {
                 downloadParked = true; // OP_READ off until the shaper resumes us: TCP slows the sender
                 loop.shaping.download.park(this);

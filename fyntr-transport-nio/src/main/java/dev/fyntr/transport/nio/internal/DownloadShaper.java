@@ -44,13 +44,13 @@ final class DownloadShaper {
 
     /**
      * How many bytes the next upstream read may take: {@link Integer#MAX_VALUE} when unlimited, 0 when the
-     * caller must {@link #park} instead of reading.
+     * caller must {@link #park} instead of reading. Reads the clock only when a cap is set.
      */
-    int allowance(long now) {
+    int allowance() {
         if (bucket == null) {
             return Integer.MAX_VALUE;
         }
-        long tokens = bucket.available(now);
+        long tokens = bucket.available(System.nanoTime());
         return tokens >= minReadBytes ? (int) Math.min(Integer.MAX_VALUE, tokens) : 0;
     }
 

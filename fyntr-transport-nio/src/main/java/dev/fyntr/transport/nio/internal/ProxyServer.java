@@ -81,6 +81,9 @@ public final class ProxyServer implements FyntrProxy {
             ProxyServer proxy = new ProxyServer(config, bound, provider.name(), loop, thread, resolverPool);
             thread.start();
             proxy.logStartup();
+            if (!shaping.equals(ShapingConfig.OFF)) {
+                LOG.info("rate limits: {}", shaping.describe());
+            }
             return proxy;
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -151,18 +154,21 @@ public final class ProxyServer implements FyntrProxy {
     @Override
     public void maxRate(long bytesPerSecond) {
         ShapingConfig.checkBytesPerSecond("maxRate", bytesPerSecond);
+        LOG.info("upload rate limit set to {}", ShapingConfig.bytes(bytesPerSecond));
         loop.execute(() -> loop.shaping.upload.rate(bytesPerSecond, System.nanoTime()));
     }
 
     @Override
     public void maxDownloadRate(long bytesPerSecond) {
         ShapingConfig.checkBytesPerSecond("maxDownloadRate", bytesPerSecond);
+        LOG.info("download rate limit set to {}", ShapingConfig.bytes(bytesPerSecond));
         loop.execute(() -> loop.shaping.download.rate(bytesPerSecond, System.nanoTime()));
     }
 
     @Override
     public void maxConnectRate(double connectsPerSecond) {
         ShapingConfig.checkConnectsPerSecond(connectsPerSecond);
+        LOG.info("connect rate limit set to {}", ShapingConfig.connects(connectsPerSecond));
         loop.execute(() -> loop.shaping.connects.rate(connectsPerSecond, System.nanoTime()));
     }
 

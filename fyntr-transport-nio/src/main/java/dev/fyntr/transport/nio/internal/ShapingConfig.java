@@ -28,6 +28,24 @@ public record ShapingConfig(long maxRateBytesPerSecond, long maxDownloadRateByte
         checkConnectsPerSecond(maxConnectsPerSecond);
     }
 
+    /** For the startup log: {@code upload 10000000 B/s, download unlimited, connects 50/s}. */
+    public String describe() {
+        return "upload " + bytes(maxRateBytesPerSecond) + ", download " + bytes(maxDownloadRateBytesPerSecond)
+                + ", connects " + connects(maxConnectsPerSecond);
+    }
+
+    static String bytes(long perSecond) {
+        return perSecond == 0 ? "unlimited" : perSecond + " B/s";
+    }
+
+    static String connects(double perSecond) {
+        if (perSecond == 0) {
+            return "unlimited";
+        }
+        return (perSecond == Math.rint(perSecond) ? String.valueOf((long) perSecond) : String.valueOf(perSecond))
+                + "/s";
+    }
+
     /** Throws {@link IllegalArgumentException} naming {@code what} unless {@code v} is 0 or 1-10¹¹. */
     public static long checkBytesPerSecond(String what, long v) {
         if (v < 0 || v > MAX_BYTES_PER_SECOND) {
