@@ -134,6 +134,20 @@ public final class ThreatGuard {
         return null;
     }
 
+    /**
+     * The feed domain that {@code asciiHost} equals or is a subdomain of, or {@code null}; no logging, no
+     * action. For benchmarks and diagnostics: requests go through {@link #checkHost}.
+     */
+    public String matchingDomain(String asciiHost) {
+        ThreatFeeds.DomainMatch m = feeds == null ? null : feeds.findDomain(asciiHost);
+        return m == null ? null : m.entry();
+    }
+
+    /** Whether a feed IP or CIDR rule contains the address; no logging, no action (see {@link #matchingDomain}). */
+    public boolean matchesAddress(InetAddress address) {
+        return feeds != null && feeds.findAddress(address) != null;
+    }
+
     /** One line for the startup log. */
     public String describe() {
         return feeds == null ? "threat feeds: none" : "threat feeds: " + feeds.describe() + ", action " + actionText();
