@@ -26,7 +26,7 @@ import java.util.Locale;
  * </pre>
  *
  * <p>Reply codes: 0x00 success, carrying the upstream socket's local address; 0x01 general failure (a
- * malformed request, the connection limit, the handshake timeout, shutting down); 0x02 refused by policy or a
+ * malformed request, the connection limit, the handshake timeout); 0x02 refused by policy or a
  * threat feed; 0x03 network unreachable; 0x04 host unreachable, for a DNS failure, an unreachable host and
  * also a connect timeout (RFC 1928's "TTL expired", 0x06, is about IP hop limits, and clients print it
  * verbatim, which misleads; the proxy's log line has the precise cause); 0x05 connection refused; 0x07
