@@ -43,6 +43,7 @@ public final class Simulation {
     private int bulkActive;
     private long decisions;
     private long bytesWritten;
+    private long bytesAtLastBulkDone;
 
     // Recording (burst mode only).
     private final long windowStepNanos;
@@ -135,8 +136,8 @@ public final class Simulation {
             Flow chosen = scheduler.next();
             if (chosen == null) {
                 long nextArrival = heapSize > 0 ? heap[0].nextArrivalNanos : NEVER;
-                if (eligible == 0 && nextArrival == NEVER) {
-                    return false;
+                if (eligible == 0 && (nextArrival == NEVER || (record && bulkActive == 0))) {
+                    return false; // nothing queued, and no request comes after the burst
                 }
                 long wake = nextArrival;
                 if (eligible > 0) {
@@ -181,6 +182,7 @@ public final class Simulation {
             }
             flow.completedNanos = now;
             bulkActive--;
+            bytesAtLastBulkDone = bytesWritten;
             scheduler.onClosed(flow);
         } else {
             if (record) {
@@ -256,7 +258,7 @@ public final class Simulation {
         long[] delays = Fairness.sorted(sparseDelays, sparseDelayCount);
         double capacity = last == 0 ? 0 : (double) last / workload.tickNanos() * workload.linkBytesPerTick();
         return new SimResult(label, workload.flows(), bulk.length, decisions, last,
-                capacity == 0 ? 0 : bytesWritten / capacity,
+                capacity == 0 ? 0 : bytesAtLastBulkDone / capacity,
                 windows == 0 ? Double.NaN : min, windows == 0 ? Double.NaN : sum / windows, windows,
                 2 * windowStepNanos, firstDoneShares == null ? Double.NaN : Fairness.jain(firstDoneShares),
                 scheduler instanceof DeficitProbe p ? p.maxDeficitBytes() : -1,
