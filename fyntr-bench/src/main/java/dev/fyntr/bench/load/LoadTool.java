@@ -35,10 +35,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *   COMMAND: storm | bulk | latency | interactive | all
  *   --proxy HOST:PORT     use a running proxy (it must allow CONNECT to 127.0.0.1 and the servers' ports);
  *                         default: start Fyntr in-process (port 0, allowPorts(echo, sink), allowCidrs 127.0.0.1/32)
+ *   --fork                start Fyntr in a child JVM instead (same settings), and report its CPU s/GiB (bulk)
  *   --direct-only         no proxy: direct numbers only (checks the tool itself)
  *   --proxy-pid PID       with --proxy on Linux: report the proxy's CPU seconds per GiB uploaded (bulk)
  *   --scheduler NAME      the in-process proxy's scheduler (default: Fyntr's lookup, i.e. drr)
- *   --tunnels N           storm: tunnels opened at once (default 200, max 5000)
+ *   --tunnels N           storm: tunnels opened at once (default 200, max 2000)
  *   --bytes N             storm: bytes echoed per tunnel (default 65536)
  *   --seconds S           bulk: measured seconds per run (default 3)
  *   --count N             latency / interactive: samples (default 500 / 1000)
@@ -50,12 +51,16 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LoadTool {
 
     /** How the proxy side is reached. */
-    enum Mode { IN_PROCESS, EXTERNAL, DIRECT_ONLY }
+    enum Mode { IN_PROCESS, FORK, EXTERNAL, DIRECT_ONLY }
 
     /** Parsed command line. */
     record Options(String command, Mode mode, InetSocketAddress proxy, long proxyPid, String scheduler,
                    int tunnels, int stormBytes, double bulkSeconds, int count, int repeat, int timeoutMs,
                    Path json) {
+        Options withProxyPid(long pid) {
+            return new Options(command, mode, proxy, pid, scheduler, tunnels, stormBytes, bulkSeconds, count, repeat,
+                    timeoutMs, json);
+        }
     }
 
     /** One measured quantity, direct and through the proxy (NaN when not measured). */
@@ -64,6 +69,9 @@ public final class LoadTool {
             return direct == 0 || Double.isNaN(direct) || Double.isNaN(proxy) ? Double.NaN : proxy / direct;
         }
     }
+
+    /** The proxy's connection limit: room for the largest storm (2,000 tunnels) and its handshakes. */
+    static final int MAX_CONNECTIONS = 4096;
 
     private static final List<String> COMMANDS = List.of("storm", "bulk", "latency", "interactive", "all");
 
@@ -84,16 +92,22 @@ public final class LoadTool {
             o = parse(args);
         } catch (IllegalArgumentException e) {
             err.println("loadtool: " + e.getMessage());
-            err.println("usage: LoadTool storm|bulk|latency|interactive|all [--proxy HOST:PORT | --direct-only] "
+            err.println("usage: LoadTool storm|bulk|latency|interactive|all [--proxy HOST:PORT | --fork | --direct-only] "
                     + "[--proxy-pid PID] [--scheduler NAME] [--tunnels N] [--bytes N] [--seconds S] [--count N] "
                     + "[--repeat R] [--timeout-ms MS] [--json FILE]");
             return 2;
         }
         try (EchoServer echo = EchoServer.start(); SinkServer sink = SinkServer.start()) {
             FyntrProxy inProcess = null;
+            ForkedProxy forked = null;
             Route proxied = null;
             try {
-                if (o.mode() == Mode.IN_PROCESS) {
+                if (o.mode() == Mode.FORK) {
+                    forked = ForkedProxy.start(echo.address().getPort(), sink.address().getPort(), o.scheduler(),
+                            o.timeoutMs());
+                    proxied = Route.via(forked.address(), o.timeoutMs());
+                    o = o.withProxyPid(forked.pid());
+                } else if (o.mode() == Mode.IN_PROCESS) {
                     inProcess = startProxy(o, echo, sink);
                     proxied = Route.via(new InetSocketAddress(InetAddress.getLoopbackAddress(), inProcess.port()),
                             o.timeoutMs());
@@ -103,6 +117,8 @@ public final class LoadTool {
                 String via = switch (o.mode()) {
                     case IN_PROCESS -> "Fyntr in-process at " + proxied.proxy() + " (scheduler "
                             + inProcess.schedulerName() + ")";
+                    case FORK -> "Fyntr in child process " + o.proxyPid() + " at " + proxied.proxy()
+                            + " (scheduler " + forked.schedulerName() + ")";
                     case EXTERNAL -> "proxy at " + o.proxy();
                     case DIRECT_ONLY -> "direct only";
                 };
@@ -122,6 +138,9 @@ public final class LoadTool {
                 if (inProcess != null) {
                     inProcess.close(Duration.ZERO);
                 }
+                if (forked != null) {
+                    forked.close();
+                }
             }
         } catch (IOException | RuntimeException e) {
             err.println("loadtool: " + e.getMessage());
@@ -134,7 +153,7 @@ public final class LoadTool {
             return FyntrProxy.builder()
                     .bind(InetAddress.getLoopbackAddress())
                     .port(0)
-                    .maxConnections(Math.max(1000, 2 * o.tunnels() + 64))
+                    .maxConnections(MAX_CONNECTIONS)
                     .scheduler(o.scheduler())
                     .allowPorts(echo.address().getPort(), sink.address().getPort())
                     .allowCidrs("127.0.0.1/32")
@@ -158,7 +177,11 @@ public final class LoadTool {
             }
         }
         List<Metric> metrics = new ArrayList<>();
-        for (String name : directRuns.get(0).keySet()) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(directRuns.get(0).keySet());
+        if (!proxyRuns.isEmpty()) {
+            names.addAll(proxyRuns.get(0).keySet()); // proxy-only rows such as its CPU time
+        }
+        for (String name : names) {
             metrics.add(new Metric(scenario, name, median(directRuns, name), median(proxyRuns, name)));
         }
         return metrics;
@@ -501,8 +524,11 @@ public final class LoadTool {
         Path json = null;
         for (int i = 1; i < args.length; i++) {
             String opt = args[i];
-            if (opt.equals("--direct-only")) {
-                mode = Mode.DIRECT_ONLY;
+            if (opt.equals("--direct-only") || opt.equals("--fork")) {
+                if (mode != Mode.IN_PROCESS) {
+                    throw new IllegalArgumentException("--proxy, --fork and --direct-only exclude each other");
+                }
+                mode = opt.equals("--fork") ? Mode.FORK : Mode.DIRECT_ONLY;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -520,11 +546,14 @@ public final class LoadTool {
                     if (proxy.isUnresolved()) {
                         throw new IllegalArgumentException("--proxy: cannot resolve " + host);
                     }
+                    if (mode != Mode.IN_PROCESS) {
+                        throw new IllegalArgumentException("--proxy, --fork and --direct-only exclude each other");
+                    }
                     mode = Mode.EXTERNAL;
                 }
                 case "--proxy-pid" -> pid = bounded(opt, v, 1, Integer.MAX_VALUE);
                 case "--scheduler" -> scheduler = v;
-                case "--tunnels" -> tunnels = bounded(opt, v, 1, 5000);
+                case "--tunnels" -> tunnels = bounded(opt, v, 1, 2000);
                 case "--bytes" -> bytes = bounded(opt, v, 1, 64 << 20);
                 case "--seconds" -> {
                     seconds = Double.parseDouble(v);
@@ -538,9 +567,6 @@ public final class LoadTool {
                 case "--json" -> json = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + opt);
             }
-        }
-        if (args.length > 1 && Arrays.asList(args).contains("--direct-only") && proxy != null) {
-            throw new IllegalArgumentException("--direct-only and --proxy exclude each other");
         }
         if (count < 0) {
             count = command.equals("latency") ? 500 : 1000;
