@@ -86,6 +86,19 @@ class LoadToolTest {
     }
 
     @Test
+    void drivesTheRealProxyInProcessWithTheBenchFifoScheduler() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = LoadTool.run(new String[] {"storm", "--scheduler", "bench-fifo", "--tunnels", "20", "--bytes",
+                "20000"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text + err.toString(StandardCharsets.UTF_8));
+        assertTrue(text.contains("(scheduler bench-fifo)"), text);
+        assertTrue(text.contains("| storm | tunnels verified (of 20) | 20.0 | 20.0 | 1.00 |"), text);
+    }
+
+    @Test
     void directOnlyModeLeavesTheProxyColumnEmpty() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = LoadTool.run(new String[] {"latency", "--direct-only", "--count", "10"},
@@ -102,6 +115,7 @@ class LoadToolTest {
         assertEquals(2, LoadTool.run(new String[] {"storm", "--tunnels", "0"}, sink, sink));
         assertEquals(2, LoadTool.run(new String[] {"bulk", "--proxy", "nocolon"}, sink, sink));
         assertEquals(2, LoadTool.run(new String[] {"latency", "--whatever", "1"}, sink, sink));
+        assertEquals(2, LoadTool.run(new String[] {"latency", "--fork", "--direct-only"}, sink, sink));
     }
 
     @Test

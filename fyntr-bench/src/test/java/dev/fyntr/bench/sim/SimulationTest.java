@@ -159,6 +159,12 @@ class SimulationTest {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
     }
 
+    @Test
+    void benchFifoIsFoundThroughServiceDiscovery() {
+        assertTrue(Schedulers.provider(BenchFifoProvider.NAME).create(dev.fyntr.api.spi.SchedulerConfig.defaults())
+                instanceof FifoScheduler);
+    }
+
     // --- DRR: runs once fyntr-scheduler-drr provides "drr" -------------------------------------------------
 
     private static void assumeDrr() {
