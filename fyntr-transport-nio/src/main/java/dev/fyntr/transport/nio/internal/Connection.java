@@ -5,6 +5,7 @@ import dev.fyntr.api.spi.EmaChunkStats;
 import dev.fyntr.api.spi.Flow;
 import dev.fyntr.transport.nio.internal.http.ConnectTarget;
 import dev.fyntr.transport.nio.internal.http.HandshakeFailure;
+import dev.fyntr.transport.nio.internal.http.LogSafe;
 import dev.fyntr.transport.nio.internal.http.RequestHeadParser;
 import dev.fyntr.transport.nio.internal.http.Responses;
 import dev.fyntr.transport.nio.internal.policy.DestinationPolicy;
@@ -107,9 +108,7 @@ final class Connection implements Flow, IoHandler {
     void rejectAtCapacity() {
         state = State.READING_HEAD; // so that reject() accounts it like a handshake that just began
         loop.counters.openHandshakes++;
-        reject(new HandshakeFailure(503, "connection_limit_reached",
-                "the proxy is at its limit of " + loop.config.maxConnections() + " connections; retry later",
-                List.of("Retry-After: 1")));
+        reject(HandshakeFailure.connectionLimit(loop.config.maxConnections(), 1));
     }
 
     State state() {
@@ -210,12 +209,10 @@ final class Connection implements Flow, IoHandler {
         loop.timers.cancel(phaseTimer);
         if (error != null || addresses == null || addresses.isEmpty()) {
             String why = error == null ? "no addresses" : String.valueOf(error.getMessage());
-            reject(new HandshakeFailure(502, "dns_error",
-                    "could not resolve " + target.host() + ": " + why, List.of()));
+            reject(HandshakeFailure.dnsError(target.host(), LogSafe.quote(why, 200)));
             return;
         }
-        List<InetAddress> distinct = addresses.stream().distinct().limit(32).toList();
-        DestinationPolicy.Decision decision = loop.policy.check(target, distinct);
+        DestinationPolicy.Decision decision = loop.policy.check(target, addresses);
         if (decision.failure() != null) {
             if (decision.failure().status() == 403 && LOG.isWarnEnabled()) {
                 LOG.warn("flow {} CONNECT {} from {} denied: {}", id, target.authority(), clientAddress,
@@ -548,12 +545,8 @@ final class Connection implements Flow, IoHandler {
     private void onPhaseTimeout() {
         long now = System.nanoTime();
         switch (state) {
-            case READING_HEAD -> reject(new HandshakeFailure(408, "http_request_error",
-                    "the request head did not arrive within " + describe(loop.config.handshakeTimeout()),
-                    List.of()));
-            case RESOLVING -> reject(new HandshakeFailure(502, "dns_timeout",
-                    "resolving " + target.host() + " took longer than " + describe(loop.config.resolveTimeout()),
-                    List.of()));
+            case READING_HEAD -> reject(HandshakeFailure.requestTimeout(loop.config.handshakeTimeout()));
+            case RESOLVING -> reject(HandshakeFailure.dnsTimeout(target.host(), loop.config.resolveTimeout()));
             case ESTABLISHED -> {
                 long idle = loop.config.idleTimeout().toNanos();
                 if (now - lastActivity >= idle) {

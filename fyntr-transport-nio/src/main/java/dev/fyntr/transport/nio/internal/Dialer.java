@@ -100,14 +100,11 @@ final class Dialer {
         String where = target.authority();
         HandshakeFailure failure;
         if (refused == 0 && timedOut > 0) {
-            failure = new HandshakeFailure(504, "connection_timeout",
-                    "connecting to " + where + " timed out after " + loop.config.connectTimeout().toMillis()
-                            + " ms per attempt (" + timedOut + " address" + (timedOut == 1 ? "" : "es") + ")",
-                    List.of());
+            failure = HandshakeFailure.connectTimeout(where, loop.config.connectTimeout());
+        } else if (refused > 0) {
+            failure = HandshakeFailure.connectionRefused(where);
         } else {
-            failure = new HandshakeFailure(502, refused > 0 ? "connection_refused" : "destination_unavailable",
-                    "could not connect to " + where + ": " + (refused > 0 ? "connection refused" : lastError),
-                    List.of());
+            failure = HandshakeFailure.destinationUnavailable(where, lastError);
         }
         connection.onDialFailed(failure);
     }
