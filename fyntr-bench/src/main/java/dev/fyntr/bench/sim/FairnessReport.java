@@ -14,7 +14,7 @@ import java.util.Locale;
  *
  * <pre>
  * java -cp fyntr-bench/target/benchmarks.jar dev.fyntr.bench.sim.FairnessReport
- *      [--flows 10,100,1000,10000] [--schedulers drr-adaptive,…] [--seed 42] [--link-mbit 100] [--upload-kib 1024]
+ *      [--flows 10,100,1000,10000] [--schedulers drr-adaptive,…] [--seed 42] [--link-mbit 100] [--upload-kib 1024] [--think-ms MS]
  * </pre>
  */
 public final class FairnessReport {
@@ -42,6 +42,7 @@ public final class FairnessReport {
         long seed = 42;
         long linkMbit = 100;
         long uploadKib = 1024;
+        long thinkMs = 0; // 0: the workload's own, about 1 % of the link for all sparse flows together
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -55,18 +56,20 @@ public final class FairnessReport {
                 case "--seed" -> seed = Long.parseLong(require(value, "--seed"));
                 case "--link-mbit" -> linkMbit = Long.parseLong(require(value, "--link-mbit"));
                 case "--upload-kib" -> uploadKib = Long.parseLong(require(value, "--upload-kib"));
+                case "--think-ms" -> thinkMs = Long.parseLong(require(value, "--think-ms"));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; known: --flows, --schedulers, --seed, --link-mbit, --upload-kib");
+                        + "; known: --flows, --schedulers, --seed, --link-mbit, --upload-kib, --think-ms");
             }
             i++;
         }
-        if (linkMbit < 1 || uploadKib < 1) {
-            throw new IllegalArgumentException("--link-mbit and --upload-kib must be >= 1");
+        if (linkMbit < 1 || uploadKib < 1 || thinkMs < 0) {
+            throw new IllegalArgumentException("--link-mbit and --upload-kib must be >= 1, --think-ms >= 0");
         }
         boolean drr = Schedulers.availableNames().contains("drr");
         out.printf(Locale.ROOT, "Burst in virtual time: link %d Mbit/s (%,d B per 1 ms tick), bulk uploads of %d KiB "
-                        + "in 16 KiB chunks, 1 flow in 10 sparse (100-2000 B requests), seed %d.%n%n",
-                linkMbit, linkMbit * 125, uploadKib, seed);
+                        + "in 16 KiB chunks, 1 flow in 10 sparse (100-2000 B requests, think time %s), seed %d.%n%n",
+                linkMbit, linkMbit * 125, uploadKib,
+                thinkMs > 0 ? thinkMs + " ms" : "1 % of the link in total, >= 5 ms", seed);
         out.println("| scheduler | N | Jain min | Jain mean | Jain to 1st done | max deficit | sparse p50 ms | "
                 + "p99 ms | p99.9 ms | samples | done first / median / last s | spread | link used |");
         out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
@@ -74,6 +77,9 @@ public final class FairnessReport {
         for (int n : flows) {
             Workload workload = Workload.burst(n, seed).withLinkBytesPerTick(linkMbit * 125)
                     .withBulkUploadBytes(uploadKib * 1024);
+            if (thinkMs > 0) {
+                workload = workload.withSparseThinkNanos(thinkMs * Workload.MS);
+            }
             for (SchedulerKind kind : kinds) {
                 if (kind.needsDrr() && !drr) {
                     out.printf(Locale.ROOT, "| %s | %d | (no drr provider on the class path) |%n", kind.label(), n);

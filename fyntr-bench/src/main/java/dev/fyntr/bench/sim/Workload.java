@@ -71,6 +71,12 @@ public record Workload(int flows, int sparseEvery, long bulkUploadBytes, long li
                 sparseMaxBytes, sparseThinkNanos, sparseFirstNanos, seed);
     }
 
+    /** This workload with another mean think time of sparse flows. */
+    public Workload withSparseThinkNanos(long nanos) {
+        return new Workload(flows, sparseEvery, bulkUploadBytes, linkBytesPerTick, tickNanos, sparseMinBytes,
+                sparseMaxBytes, nanos, sparseFirstNanos, seed);
+    }
+
     /** This workload with another sparse-flow spacing (0: none). */
     public Workload withSparseEvery(int every) {
         return new Workload(flows, every, bulkUploadBytes, linkBytesPerTick, tickNanos, sparseMinBytes,

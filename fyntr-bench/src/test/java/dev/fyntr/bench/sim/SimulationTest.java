@@ -165,15 +165,10 @@ class SimulationTest {
                 instanceof FifoScheduler);
     }
 
-    // --- DRR: runs once fyntr-scheduler-drr provides "drr" -------------------------------------------------
-
-    private static void assumeDrr() {
-        assumeTrue(Schedulers.availableNames().contains("drr"), "no drr provider yet");
-    }
+    // --- DRR, found through ServiceLoader like the transport finds it ----------------------------------------
 
     @Test
     void drrSharesTheLinkEquallyAmongEqualBulkFlows() {
-        assumeDrr();
         for (SchedulerKind kind : List.of(SchedulerKind.DRR_ADAPTIVE, SchedulerKind.DRR_FIXED,
                 SchedulerKind.DRR_NO_SPARSE)) {
             SimResult r = Simulation.burst(Workload.burst(100, 42), kind.create(), kind.label()).run();
@@ -184,7 +179,6 @@ class SimulationTest {
 
     @Test
     void drrWithSparsePriorityServesRequestsFarSoonerThanFifo() {
-        assumeDrr();
         Workload w = Workload.burst(100, 42);
         SimResult drr = Simulation.burst(w, SchedulerKind.DRR_ADAPTIVE.create(), "drr").run();
         SimResult fifo = Simulation.burst(w, SchedulerKind.FIFO.create(), "fifo").run();
@@ -194,7 +188,6 @@ class SimulationTest {
 
     @Test
     void drrWithAOneChunkQuantumAlternatesTwoFlowsExactly() {
-        assumeDrr();
         SimResult r = Simulation.burst(bulkOnly(2, 64), SchedulerKind.DRR_ADAPTIVE.create(), "drr").run();
         assertEquals(1.0, r.jainWindowMin(), 1e-12);
     }
