@@ -4,6 +4,8 @@ import dev.fyntr.api.spi.ChunkStats;
 import dev.fyntr.api.spi.EmaChunkStats;
 import dev.fyntr.api.spi.Flow;
 
+import java.util.SplittableRandom;
+
 /**
  * A simulated tunnel's client→upstream direction, as the transport would present it to a scheduler.
  *
@@ -32,7 +34,7 @@ public final class SimFlow implements Flow {
     long pendingArrivalNanos = -1;
     long nextArrivalNanos = Long.MAX_VALUE;
     long completedNanos = -1;
-    java.util.SplittableRandom random;
+    SplittableRandom random; // sparse flows only: sizes and think times, independent of the scheduler
 
     SimFlow(long id, boolean bulk) {
         this.id = id;

@@ -1,5 +1,6 @@
 package dev.fyntr.bench.sim;
 
+import dev.fyntr.api.spi.ChunkStats;
 import dev.fyntr.api.spi.Flow;
 import dev.fyntr.api.spi.Scheduler;
 
@@ -66,7 +67,7 @@ public final class Simulation {
         this.heap = new SimFlow[sparse.length];
         this.sparseSizeSpan = workload.sparseMaxBytes() - workload.sparseMinBytes() + 1;
         this.windowStepNanos = Math.max(1, workload.transmitNanos(
-                (long) Math.max(1, nBulk) * dev.fyntr.api.spi.ChunkStats.MAX_CHUNK_BYTES) * 5);
+                (long) Math.max(1, nBulk) * ChunkStats.MAX_CHUNK_BYTES) * 5); // five rounds
         long upload = record ? workload.bulkUploadBytes() : Long.MAX_VALUE;
         int b = 0;
         int s = 0;
