@@ -21,9 +21,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Every number it prints is measured on loopback through a real proxy; nothing here asserts anything.
  *
  * <pre>
- *   rate [bytesPerSecond] [flows] [seconds] [pingEveryMillis]
+ *   rate [bytesPerSecond] [flows] [seconds] [pingEveryMillis] [fixedQuantumBytes]
  *                                             bulk uploads under --max-rate (0: none), plus an interactive tunnel
- *                                             doing one 64 B echo round trip every pingEveryMillis
+ *                                             doing one 64 B echo round trip every pingEveryMillis; with
+ *                                             fixedQuantumBytes &gt; 0, DRR uses that quantum instead of the
+ *                                             adaptive one
  *   storm [connectsPerSecond] [tunnels]       that many CONNECTs at once under --max-connect-rate
  *   throughput [flows] [seconds]              bulk uploads with no limit (also runs against older builds)
  * </pre>
@@ -39,7 +41,7 @@ final class ShapingMeasurement {
         String what = args.length > 0 ? args[0] : "rate";
         switch (what) {
             case "rate" -> rate(arg(args, 1, 10_000_000), (int) arg(args, 2, 16), (int) arg(args, 3, 10),
-                    arg(args, 4, 10));
+                    arg(args, 4, 10), (int) arg(args, 5, 0));
             case "storm" -> storm(args.length > 1 ? Double.parseDouble(args[1]) : 50, (int) arg(args, 2, 1000));
             case "throughput" -> throughput((int) arg(args, 1, 16), (int) arg(args, 2, 5));
             default -> throw new IllegalArgumentException("rate | storm | throughput");
@@ -52,12 +54,14 @@ final class ShapingMeasurement {
 
     // ---- rate ----------------------------------------------------------------------------------------------
 
-    private static void rate(long rate, int flows, int seconds, long pingEveryMillis) throws Exception {
+    private static void rate(long rate, int flows, int seconds, long pingEveryMillis, int quantum)
+            throws Exception {
         long warmup = 2_000 * MS;
         long measure = seconds * 1_000 * MS;
         try (CountingSink sink = new CountingSink(flows, warmup + measure + 2_000 * MS);
              TestServers.Server echo = TestServers.echo();
-              FyntrProxy proxy = Fixtures.proxyTo(sink.port(), echo.port()).maxRate(rate).start()) {
+              FyntrProxy proxy = withQuantum(Fixtures.proxyTo(sink.port(), echo.port()).maxRate(rate), quantum)
+                     .start()) {
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> uploaders = startUploaders(proxy, sink.port(), flows, stop);
             long t0 = sink.t0;
@@ -88,13 +92,18 @@ final class ShapingMeasurement {
             for (Thread t : uploaders) {
                 t.interrupt();
             }
-            System.out.printf(Locale.ROOT, "ping every %d ms: ", pingEveryMillis);
+            System.out.printf(Locale.ROOT, "ping every %d ms, quantum %s: ", pingEveryMillis,
+                    quantum == 0 ? "adaptive" : quantum + " B");
             report(rate, flows, warmup, measure, span, sink, before, after, rtts, stats);
             proxy.close(Duration.ZERO);
             for (Thread t : uploaders) {
                 t.join(5_000);
             }
         }
+    }
+
+    private static FyntrProxyBuilder withQuantum(FyntrProxyBuilder b, int quantum) {
+        return quantum == 0 ? b : b.fixedQuantum(quantum);
     }
 
     private static void report(long rate, int flows, long warmup, long measure, long span, CountingSink sink,
