@@ -1,5 +1,12 @@
-/** Deficit Round-Robin, Fyntr's default scheduler, registered as {@code drr}. */
+/**
+ * Deficit Round-Robin, Fyntr's default scheduler, registered as {@code drr}, with the adaptive quantum tuner of
+ * SPEC §5.3. Users select it by name through {@link dev.fyntr.api.Schedulers}; the only public types are the
+ * provider and the tuner (which another scheduler may reuse).
+ */
 module dev.fyntr.scheduler.drr {
-    requires dev.fyntr.api;
-    // exports dev.fyntr.scheduler.drr; (restored with the first class)
+    requires transitive dev.fyntr.api;
+
+    exports dev.fyntr.scheduler.drr;
+
+    provides dev.fyntr.api.spi.SchedulerProvider with dev.fyntr.scheduler.drr.DrrSchedulerProvider;
 }

@@ -5,5 +5,6 @@
 module dev.fyntr.transport.nio {
     requires transitive dev.fyntr.api;
     requires org.slf4j;
+    requires jdk.management; // UnixOperatingSystemMXBean: the open-file limit for the FD guard
     exports dev.fyntr.transport.nio;
 }

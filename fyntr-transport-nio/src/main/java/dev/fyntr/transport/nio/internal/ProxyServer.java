@@ -1,15 +1,209 @@
 package dev.fyntr.transport.nio.internal;
 
+import dev.fyntr.api.Schedulers;
+import dev.fyntr.api.spi.Scheduler;
+import dev.fyntr.api.spi.SchedulerProvider;
 import dev.fyntr.transport.nio.FyntrProxy;
+import dev.fyntr.transport.nio.ProxyStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Placeholder until the event loop lands. */
-public final class ProxyServer {
-    private ProxyServer() {
+/** The running proxy behind {@link FyntrProxy}: one event-loop thread plus a small resolver pool. */
+public final class ProxyServer implements FyntrProxy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final ProxyConfig config;
+    private final InetSocketAddress address;
+    private final String schedulerName;
+    private final EventLoop loop;
+    private final Thread thread;
+    private final ThreadPoolExecutor resolverPool;
+    private final AtomicBoolean closing = new AtomicBoolean();
+
+    private ProxyServer(ProxyConfig config, InetSocketAddress address, String schedulerName, EventLoop loop,
+                        Thread thread, ThreadPoolExecutor resolverPool) {
+        this.config = config;
+        this.address = address;
+        this.schedulerName = schedulerName;
+        this.loop = loop;
+        this.thread = thread;
+        this.resolverPool = resolverPool;
     }
 
+    /** Binds, starts the loop thread, logs the startup line. */
     public static FyntrProxy start(ProxyConfig config) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        SchedulerProvider provider = Schedulers.provider(config.schedulerName());
+        Scheduler scheduler = provider.create(config.schedulerConfig());
+        int instance = INSTANCES.incrementAndGet();
+        ServerSocketChannel server = ServerSocketChannel.open();
+        Selector selector = null;
+        ThreadPoolExecutor resolverPool = null;
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            try {
+                server.bind(new InetSocketAddress(config.bind(), config.port()), config.listenBacklog());
+            } catch (BindException e) {
+                throw new BindException("cannot listen on " + Connection.format(
+                        new InetSocketAddress(config.bind(), config.port())) + ": " + e.getMessage()
+                        + (config.port() != 0 ? " (is another process using port " + config.port() + "?)" : ""));
+            }
+            server.configureBlocking(false);
+            selector = Selector.open();
+            resolverPool = new ThreadPoolExecutor(4, 4, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(4096),
+                    daemonThreads("fyntr-resolver-" + instance + "-"));
+            resolverPool.allowCoreThreadTimeOut(true);
+            EventLoop loop = new EventLoop(config, selector, server, scheduler, provider.name(), resolverPool);
+            Thread thread = new Thread(loop, "fyntr-loop-" + instance);
+            InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
+            ProxyServer proxy = new ProxyServer(config, bound, provider.name(), loop, thread, resolverPool);
+            thread.start();
+            proxy.logStartup();
+            return proxy;
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            if (selector != null) {
+                selector.close();
+            }
+            if (resolverPool != null) {
+                resolverPool.shutdownNow();
+            }
+            throw e;
+        }
+    }
+
+    private void logStartup() {
+        String version = FyntrProxy.class.getPackage().getImplementationVersion();
+        LOG.info("fyntr {} listening on {} (scheduler {}, max {} connections; {})",
+                version == null ? "(dev)" : version, Connection.format(address), schedulerName,
+                config.maxConnections() == 0 ? "unlimited" : String.valueOf(config.maxConnections()),
+                loop.policy.describe());
+        if (!config.bind().isLoopbackAddress()) {
+            LOG.warn("listening on non-loopback address {}: Fyntr has no authentication, so anyone who can reach "
+                    + "this port can use it as a proxy", config.bind().getHostAddress());
+        }
+        FileDescriptorGuard.check(config.maxConnections());
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    @Override
+    public String schedulerName() {
+        return schedulerName;
+    }
+
+    @Override
+    public ProxyStats stats() {
+        ProxyStats last = loop.finalStats();
+        if (last != null) {
+            return last;
+        }
+        java.util.concurrent.CompletableFuture<ProxyStats> f = new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> f.complete(loop.snapshot()));
+        try {
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while taking stats", e);
+        } catch (ExecutionException | TimeoutException e) {
+            last = loop.finalStats();
+            if (last != null) {
+                return last; // the loop ended while we asked
+            }
+            throw new IllegalStateException("the event loop did not answer within 5 s", e);
+        }
+    }
+
+    @Override
+    public boolean isClosing() {
+        return closing.get() || loop.terminated().isDone();
+    }
+
+    @Override
+    public void close() {
+        close(config.shutdownGrace());
+    }
+
+    @Override
+    public void close(Duration grace) {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("close() called on the event-loop thread; call it from another thread");
+        }
+        long graceNanos = grace.isNegative() ? 0 : grace.toNanos();
+        closing.set(true);
+        loop.execute(() -> loop.beginShutdown(graceNanos));
+        boolean interrupted = false;
+        try {
+            // The loop ends by itself after the grace period; the extra time covers a loaded machine.
+            long waitMillis = grace.toMillis() + 10_000;
+            while (true) {
+                try {
+                    loop.terminated().get(waitMillis, TimeUnit.MILLISECONDS);
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // finish closing first: a half-closed proxy would leak sockets
+                } catch (ExecutionException e) {
+                    break;
+                } catch (TimeoutException e) {
+                    LOG.error("the event loop did not stop within {} ms", waitMillis);
+                    break;
+                }
+            }
+            joinQuietly(thread, 5_000);
+            resolverPool.shutdownNow();
+            try {
+                if (!resolverPool.awaitTermination(2, TimeUnit.SECONDS)) {
+                    LOG.warn("a name lookup is still running after close; its thread is a daemon and will not "
+                            + "keep the JVM alive");
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void joinQuietly(Thread t, long millis) {
+        try {
+            t.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FyntrProxy[" + Connection.format(address) + ", scheduler " + schedulerName + "]";
     }
 }

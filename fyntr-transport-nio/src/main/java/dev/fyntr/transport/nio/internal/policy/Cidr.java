@@ -1,16 +1,15 @@
 package dev.fyntr.transport.nio.internal.policy;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /**
- * An IPv4 or IPv6 address range such as {@code 10.0.0.0/8} or {@code fc00::/7}. Immutable.
+ * An IPv4 or IPv6 address range such as {@code 10.0.0.0/8} or {@code fc00::/7}. Immutable; never uses DNS.
  *
- * <p>An IPv4 range never contains an IPv6 address and vice versa; callers unmap IPv4-mapped IPv6 addresses
- * ({@code ::ffff:a.b.c.d}) first, see {@link Addresses#canonical(InetAddress)}.
+ * <p>IPv4-mapped IPv6 is treated as IPv4 on both sides, as SPEC §6.2 asks: a range written
+ * {@code ::ffff:10.0.0.0/104} is the IPv4 range {@code 10.0.0.0/8}, and {@link #contains} checks an address
+ * {@code ::ffff:10.1.2.3} as {@code 10.1.2.3}. Apart from that, an IPv4 range never contains an IPv6 address
+ * and vice versa ({@code ::/0} does not cover IPv4).
  */
 public final class Cidr {
 
@@ -25,8 +24,9 @@ public final class Cidr {
     }
 
     /**
-     * Parses {@code address/prefix}, or a bare address (a single-address range). Host bits set beyond the
-     * prefix are rejected rather than silently cleared, because they usually mean a typo.
+     * Parses {@code address/prefix}, or a bare address (a single-address range), with surrounding blanks
+     * ignored. Host bits set beyond the prefix are rejected rather than silently cleared, because they usually
+     * mean a typo ({@code 10.0.0.1/8}).
      *
      * @throws IllegalArgumentException with a message saying what is wrong and what is accepted
      */
@@ -46,12 +46,14 @@ public final class Cidr {
         int prefix = max;
         if (slash >= 0) {
             String prefixText = s.substring(slash + 1);
-            if (prefixText.isEmpty() || prefixText.length() > 3 || !prefixText.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (prefixText.isEmpty() || prefixText.length() > 3
+                    || !prefixText.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new IllegalArgumentException("'" + s + "' is not a CIDR range: the prefix length must be a number 0-" + max);
             }
             prefix = Integer.parseInt(prefixText);
             if (prefix > max) {
-                throw new IllegalArgumentException("'" + s + "' is not a CIDR range: prefix length " + prefix + " > " + max);
+                throw new IllegalArgumentException("'" + s + "' is not a CIDR range: prefix length " + prefix
+                        + " is more than " + max);
             }
         }
         byte[] masked = mask(address, prefix);
@@ -59,18 +61,31 @@ public final class Cidr {
             throw new IllegalArgumentException("'" + s + "' has host bits set beyond /" + prefix
                     + "; did you mean " + Addresses.toText(masked) + "/" + prefix + "?");
         }
+        if (prefix >= 96 && Addresses.isMapped(masked)) {
+            // ::ffff:a.b.c.d/n is the IPv4 range a.b.c.d/(n-96): addresses are compared as IPv4.
+            return new Cidr(Arrays.copyOfRange(masked, 12, 16), prefix - 96);
+        }
         return new Cidr(masked, prefix);
     }
 
-    /** Whether the address lies in this range. An address of the other family is never contained. */
+    /**
+     * Whether the address lies in this range. IPv4-mapped IPv6 addresses are checked as IPv4; an address of
+     * the other family is never contained. Allocates nothing beyond {@link InetAddress#getAddress()}.
+     */
     public boolean contains(InetAddress address) {
         byte[] bytes = address.getAddress();
-        if (bytes.length != network.length) {
+        int offset = 0;
+        if (Addresses.isMapped(bytes)) {
+            if (network.length != 4) {
+                return false; // an IPv4 address in IPv6 clothing: only IPv4 ranges apply
+            }
+            offset = 12;
+        } else if (bytes.length != network.length) {
             return false;
         }
         int fullBytes = prefixLength / 8;
         for (int i = 0; i < fullBytes; i++) {
-            if (bytes[i] != network[i]) {
+            if (bytes[offset + i] != network[i]) {
                 return false;
             }
         }
@@ -79,7 +94,7 @@ public final class Cidr {
             return true;
         }
         int m = 0xFF << (8 - rest) & 0xFF;
-        return (bytes[fullBytes] & m) == (network[fullBytes] & m);
+        return (bytes[offset + fullBytes] & m) == (network[fullBytes] & m);
     }
 
     /** True for an IPv4 range. */
@@ -87,6 +102,7 @@ public final class Cidr {
         return network.length == 4;
     }
 
+    /** The number of leading bits that are fixed, 0-32 for IPv4 and 0-128 for IPv6. */
     public int prefixLength() {
         return prefixLength;
     }
@@ -109,24 +125,9 @@ public final class Cidr {
         return Arrays.hashCode(network) * 31 + prefixLength;
     }
 
+    /** Canonical text, e.g. {@code 10.0.0.0/8} or {@code fc00::/7}; {@link #parse} accepts it back. */
     @Override
     public String toString() {
         return text;
-    }
-
-    static InetAddress toInetAddress(byte[] bytes) {
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            throw new AssertionError("4 or 16 bytes", e);
-        }
-    }
-
-    static boolean isV4(InetAddress a) {
-        return a instanceof Inet4Address;
-    }
-
-    static boolean isV6(InetAddress a) {
-        return a instanceof Inet6Address;
     }
 }

@@ -1,0 +1,185 @@
+package dev.fyntr.scheduler.drr.internal;
+
+import dev.fyntr.api.spi.Flow;
+import dev.fyntr.api.spi.QuantumTuner;
+import dev.fyntr.api.spi.Scheduler;
+
+/**
+ * Deficit Round-Robin over chunks (Shreedhar and Varghese, 1995) with optional sparse-flow priority (DRR++ as
+ * in Linux fq_codel). See {@link dev.fyntr.scheduler.drr.DrrSchedulerProvider} for the behaviour; this class
+ * follows {@link Scheduler}'s contract: event-loop thread only, nothing thrown, O(1) amortised per call and no
+ * allocation after a flow's first {@code onBacklogged}.
+ *
+ * <p>Two intrusive lists: {@code newFlows}, for flows that just woke up from idle (only with sparse-flow
+ * priority), always served first; {@code oldFlows}, the ordinary round. A flow at the head of a list gets its
+ * quantum when its visit starts and is returned by {@code next()} while its head chunk fits its deficit; when
+ * it no longer fits, the visit ends and the flow goes to the tail of {@code oldFlows} with what is left (less
+ * than that chunk). Leaving the eligible set resets the deficit to 0.
+ */
+public final class DrrScheduler implements Scheduler {
+
+    private final QuantumTuner tuner;
+    private final int defaultQuantum;
+    private final boolean sparseFlowPriority;
+    private final FlowList newFlows = new FlowList("new");
+    private final FlowList oldFlows = new FlowList("old");
+    /** Iterations of next()'s loop, for the O(1) test: they must stay proportional to decisions. */
+    private long iterations;
+
+    /**
+     * @param tuner              the quantum of a flow at the start of each visit
+     * @param defaultQuantum     passed to the tuner for flows without samples
+     * @param sparseFlowPriority serve flows waking up from idle first (DRR++)
+     */
+    public DrrScheduler(QuantumTuner tuner, int defaultQuantum, boolean sparseFlowPriority) {
+        if (tuner == null) {
+            throw new NullPointerException("tuner");
+        }
+        if (defaultQuantum < 1) {
+            throw new IllegalArgumentException("defaultQuantum < 1: " + defaultQuantum);
+        }
+        this.tuner = tuner;
+        this.defaultQuantum = defaultQuantum;
+        this.sparseFlowPriority = sparseFlowPriority;
+    }
+
+    @Override
+    public void onBacklogged(Flow flow) {
+        FlowState s = stateOf(flow);
+        if (s == null) {
+            s = new FlowState(flow, this);
+            flow.schedulerState(s);
+        }
+        if (s.eligible || s.closed) {
+            return;
+        }
+        s.eligible = true;
+        boolean wasBlocked = s.blocked;
+        s.blocked = false;
+        if (s.list != null) {
+            // Still in the old list as an emptied new flow: it carries on there as an ordinary flow, so that a
+            // flow cannot win the new list again and again by pausing briefly.
+            return;
+        }
+        if (sparseFlowPriority && !wasBlocked) {
+            newFlows.addLast(s);
+        } else {
+            oldFlows.addLast(s);
+        }
+    }
+
+    @Override
+    public void onIdle(Flow flow) {
+        FlowState s = stateOf(flow);
+        if (s == null || !s.eligible) {
+            return;
+        }
+        leave(s);
+        if (s.list == newFlows) {
+            // fq_codel's rule: an emptied new flow makes one pass through the old list before it can count as new
+            // again; it is dropped when it reaches the head still empty.
+            newFlows.remove(s);
+            oldFlows.addLast(s);
+        } else if (s.list != null) {
+            s.list.remove(s);
+        }
+    }
+
+    @Override
+    public void onBlocked(Flow flow) {
+        FlowState s = stateOf(flow);
+        if (s == null || !s.eligible) {
+            return;
+        }
+        leave(s);
+        s.blocked = true;
+        if (s.list != null) {
+            s.list.remove(s);
+        }
+    }
+
+    @Override
+    public void onClosed(Flow flow) {
+        FlowState s = stateOf(flow);
+        if (s == null) {
+            return;
+        }
+        leave(s);
+        s.closed = true;
+        if (s.list != null) {
+            s.list.remove(s);
+        }
+    }
+
+    @Override
+    public Flow next() {
+        // Terminates: each pass drops a ghost or ends a visit, and a visit that ends adds at least one byte of
+        // credit, so a flow's head chunk (at most 16 KiB) fits after a bounded number of rounds.
+        while (true) {
+            iterations++;
+            FlowList list = newFlows.isEmpty() ? oldFlows : newFlows;
+            FlowState s = list.head;
+            if (s == null) {
+                return null;
+            }
+            if (!s.eligible) {
+                list.remove(s); // an emptied new flow that did not come back within a round
+                continue;
+            }
+            if (!s.visiting) {
+                s.visiting = true;
+                s.deficit += Math.max(1, tuner.quantumBytes(s.flow.chunkStats(), defaultQuantum));
+            }
+            if (s.flow.headChunkBytes() <= s.deficit) {
+                return s.flow;
+            }
+            s.visiting = false;
+            list.remove(s);
+            oldFlows.addLast(s);
+        }
+    }
+
+    @Override
+    public void onSent(Flow flow, int bytes) {
+        FlowState s = stateOf(flow);
+        if (s == null || bytes <= 0) {
+            return;
+        }
+        // Never below 0: more bytes than the credit would be a transport bug, not a debt to carry.
+        s.deficit = Math.max(0, s.deficit - bytes);
+    }
+
+    /** Loop iterations of {@link #next()} so far. */
+    long iterations() {
+        return iterations;
+    }
+
+    /** The flow's deficit, or -1 when this scheduler does not know it. */
+    static long deficitOf(Flow flow) {
+        Object state = flow.schedulerState();
+        return state instanceof FlowState ? ((FlowState) state).deficit : -1;
+    }
+
+    /** The list the flow is in: "new", "old" or {@code null}. */
+    static String listOf(Flow flow) {
+        Object state = flow.schedulerState();
+        return state instanceof FlowState && ((FlowState) state).list != null ? ((FlowState) state).list.name : null;
+    }
+
+    @Override
+    public String toString() {
+        return "drr[" + (sparseFlowPriority ? "new=" + newFlows.size() + ", " : "") + "old=" + oldFlows.size()
+                + ", tuner=" + tuner + "]";
+    }
+
+    private FlowState stateOf(Flow flow) {
+        Object state = flow.schedulerState();
+        return state instanceof FlowState && ((FlowState) state).owner == this ? (FlowState) state : null;
+    }
+
+    private static void leave(FlowState s) {
+        s.eligible = false;
+        s.deficit = 0;
+        s.visiting = false;
+    }
+}

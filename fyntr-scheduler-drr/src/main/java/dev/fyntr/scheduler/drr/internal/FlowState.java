@@ -1,0 +1,39 @@
+package dev.fyntr.scheduler.drr.internal;
+
+import dev.fyntr.api.spi.Flow;
+
+/**
+ * DRR's bookkeeping for one flow, kept in {@link Flow#schedulerState()} so that no map is needed. It is also the
+ * node of an intrusive doubly linked list, so that joining and leaving a list allocate nothing and cost O(1).
+ */
+final class FlowState {
+
+    final Flow flow;
+    /** The scheduler this state belongs to, so that a state left by another instance is not mistaken for ours. */
+    final DrrScheduler owner;
+
+    FlowState prev;
+    FlowState next;
+    /** The list this node is in, {@code null} when in none. */
+    FlowList list;
+
+    /** Bytes the flow may still send in the current visit; 0 whenever it is not eligible. */
+    long deficit;
+    /** Whether the quantum of the current visit was already added. */
+    boolean visiting;
+    boolean eligible;
+    /** It left through onBlocked: it did not go quiet, so it comes back to the old list. */
+    boolean blocked;
+    boolean closed;
+
+    FlowState(Flow flow, DrrScheduler owner) {
+        this.flow = flow;
+        this.owner = owner;
+    }
+
+    @Override
+    public String toString() {
+        return "flow " + flow.id() + "[deficit=" + deficit + (eligible ? "" : closed ? ", closed" : ", out")
+                + (list == null ? "" : ", " + list.name) + "]";
+    }
+}

@@ -1,0 +1,29 @@
+package dev.fyntr.scheduler.drr.internal;
+
+import dev.fyntr.api.spi.Flow;
+import dev.fyntr.api.spi.Scheduler;
+import dev.fyntr.api.spi.SchedulerConfig;
+import dev.fyntr.scheduler.drr.DrrSchedulerProvider;
+import dev.fyntr.scheduler.testkit.FairSchedulerContract;
+
+import java.util.OptionalLong;
+
+/** DRR with sparse-flow priority off (plain DRR, one list) against the full contract. */
+class PlainDrrContractTest extends FairSchedulerContract {
+
+    @Override
+    protected SchedulerConfig config() {
+        return super.config().withSparseFlowPriority(false);
+    }
+
+    @Override
+    protected Scheduler createScheduler(SchedulerConfig config) {
+        return new DrrSchedulerProvider().create(config);
+    }
+
+    @Override
+    protected OptionalLong deficit(Flow flow) {
+        long deficit = DrrScheduler.deficitOf(flow);
+        return deficit < 0 ? OptionalLong.empty() : OptionalLong.of(deficit);
+    }
+}

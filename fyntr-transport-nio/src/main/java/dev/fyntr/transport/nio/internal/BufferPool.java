@@ -1,0 +1,50 @@
+package dev.fyntr.transport.nio.internal;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+
+/**
+ * Direct buffers of {@link #CHUNK_BYTES} for reads and writes, recycled so that the hot path allocates nothing.
+ * Event-loop thread only. Every {@link #acquire()} is paired with one {@link #release(ByteBuffer)} on every
+ * path, close paths included; {@link #outstanding()} lets tests check that.
+ */
+final class BufferPool {
+
+    static final int CHUNK_BYTES = 16 * 1024;
+
+    private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
+    private final int maxRetained;
+    private int outstanding;
+    private long allocated;
+
+    BufferPool(int maxRetained) {
+        this.maxRetained = maxRetained;
+    }
+
+    /** A cleared buffer of {@link #CHUNK_BYTES}. */
+    ByteBuffer acquire() {
+        ByteBuffer b = free.pollFirst();
+        if (b == null) {
+            b = ByteBuffer.allocateDirect(CHUNK_BYTES);
+            allocated++;
+        }
+        outstanding++;
+        return b;
+    }
+
+    void release(ByteBuffer buffer) {
+        outstanding--;
+        if (free.size() < maxRetained) {
+            buffer.clear();
+            free.addFirst(buffer); // LIFO: the warmest buffer is reused first
+        }
+    }
+
+    int outstanding() {
+        return outstanding;
+    }
+
+    long allocated() {
+        return allocated;
+    }
+}

@@ -1,0 +1,356 @@
+package dev.fyntr.transport.nio.internal;
+
+import dev.fyntr.api.spi.Flow;
+import dev.fyntr.api.spi.Scheduler;
+import dev.fyntr.transport.nio.ProxyStats;
+import dev.fyntr.transport.nio.internal.policy.DestinationPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * The proxy's single event-loop thread, an actor: it owns the selector, every channel, every flow's buffers and
+ * the scheduler instance. Other threads talk to it only through {@link #execute(Runnable)}.
+ *
+ * <p>One turn: select (sleeping until the next timer when idle), handle ready keys, run messages, let the
+ * scheduler hand out up to {@link #TURN_BUDGET_BYTES} of upstream writes, run due timers.
+ */
+final class EventLoop implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
+
+    /**
+     * Upstream bytes written per turn before the loop looks at its sockets again: large enough to amortise a
+     * select() over many chunks, small enough that an interactive client's bytes are read within a few ms.
+     */
+    static final int TURN_BUDGET_BYTES = 512 * 1024;
+    private static final int ACCEPTS_PER_EVENT = 64;
+    private static final long ACCEPT_PAUSE_NANOS = 100_000_000L;
+
+    final ProxyConfig config;
+    final Selector selector;
+    final TimerQueue timers = new TimerQueue();
+    final BufferPool buffers;
+    final Counters counters = new Counters();
+    final Scheduler scheduler;
+    final String schedulerName;
+    final DestinationPolicy policy;
+    final int maxChunksPerFlow;
+
+    private final ServerSocketChannel server;
+    private final SelectionKey serverKey;
+    private final ExecutorService resolverPool;
+    private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final Set<Connection> connections = new LinkedHashSet<>();
+    private final Consumer<SelectionKey> dispatch = this::dispatch;
+    private final Timer acceptResume = new Timer(this::resumeAccepting);
+    private final Timer graceTimer = new Timer(this::onGraceExpired);
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+    private long nextFlowId = 1;
+    private boolean moreWork;
+    private boolean shuttingDown;
+    private long lastAcceptWarning;
+    private volatile ProxyStats finalStats;
+
+    EventLoop(ProxyConfig config, Selector selector, ServerSocketChannel server, Scheduler scheduler,
+              String schedulerName, ExecutorService resolverPool) throws IOException {
+        this.config = config;
+        this.selector = selector;
+        this.server = server;
+        this.scheduler = scheduler;
+        this.schedulerName = schedulerName;
+        this.resolverPool = resolverPool;
+        this.policy = DestinationPolicy.from(config);
+        this.maxChunksPerFlow = Math.max(1, config.maxQueuedBytesPerFlow() / BufferPool.CHUNK_BYTES);
+        this.buffers = new BufferPool(1024);
+        this.serverKey = server.register(selector, SelectionKey.OP_ACCEPT, new Acceptor());
+    }
+
+    /** Runs {@code task} on the loop thread soon. Thread-safe. */
+    void execute(Runnable task) {
+        inbox.add(task);
+        selector.wakeup();
+    }
+
+    CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
+    ProxyStats finalStats() {
+        return finalStats;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!(shuttingDown && connections.isEmpty())) {
+                long timeout = selectTimeoutMillis();
+                if (timeout < 0) {
+                    selector.selectNow(dispatch);
+                } else {
+                    selector.select(dispatch, timeout);
+                }
+                runInbox();
+                serviceRound();
+                timers.runDue(System.nanoTime());
+            }
+        } catch (ClosedSelectorException | IOException e) {
+            LOG.error("event loop stopped: {}", e.toString(), e);
+        } catch (RuntimeException | Error e) {
+            LOG.error("event loop failed", e);
+        } finally {
+            closeEverything();
+            terminated.complete(null);
+        }
+    }
+
+    /** -1: don't sleep (work is pending); 0: sleep until woken; else milliseconds until the next timer. */
+    private long selectTimeoutMillis() {
+        if (moreWork || !inbox.isEmpty()) {
+            return -1;
+        }
+        long next = timers.nextDeadline();
+        if (next == Timer.DISARMED) {
+            return 0;
+        }
+        long nanos = next - System.nanoTime();
+        if (nanos <= 0) {
+            return -1;
+        }
+        return Math.max(1, (nanos + 999_999) / 1_000_000);
+    }
+
+    private void dispatch(SelectionKey key) {
+        Object attachment = key.attachment();
+        if (!(attachment instanceof IoHandler handler) || !key.isValid()) {
+            return;
+        }
+        try {
+            handler.onReady(key);
+        } catch (IOException | RuntimeException e) {
+            handler.onFailure(e);
+        }
+    }
+
+    private void runInbox() {
+        // Bounded: tasks added while draining wait for the next turn.
+        for (int n = inbox.size(); n > 0; n--) {
+            Runnable task = inbox.poll();
+            if (task == null) {
+                break;
+            }
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("event loop task failed", e);
+            }
+        }
+    }
+
+    /** Lets the scheduler hand out this turn's upstream writes. */
+    private void serviceRound() {
+        int budget = TURN_BUDGET_BYTES;
+        // Bounded: each pass writes bytes (lowering the budget), or takes a flow out of the eligible set.
+        for (int guard = 0; guard < 1_000_000 && budget > 0; guard++) {
+            Flow flow;
+            try {
+                flow = scheduler.next();
+            } catch (RuntimeException e) {
+                LOG.error("scheduler {} threw from next(); skipping this turn", schedulerName, e);
+                break;
+            }
+            if (flow == null) {
+                moreWork = false;
+                return;
+            }
+            if (!(flow instanceof Connection connection)) {
+                LOG.error("scheduler {} returned a flow it was never given: {}", schedulerName, flow);
+                break;
+            }
+            try {
+                budget -= connection.writeHeadChunk();
+            } catch (RuntimeException e) {
+                LOG.error("{}: failed while writing upstream; closing it", connection, e);
+                connection.abort("internal error: " + e, true);
+            }
+        }
+        moreWork = budget <= 0;
+    }
+
+    /** Starts name resolution off the loop; the answer comes back as a task. */
+    void resolve(Connection connection, String host) {
+        try {
+            resolverPool.execute(() -> {
+                List<InetAddress> result = null;
+                Throwable error = null;
+                try {
+                    result = config.resolver().resolve(host);
+                } catch (Throwable t) { // the resolver is user code: whatever it throws means "no answer"
+                    error = t;
+                }
+                List<InetAddress> r = result;
+                Throwable e = error;
+                execute(() -> connection.onResolved(r, e));
+            });
+        } catch (RejectedExecutionException e) {
+            connection.onResolved(null, new IOException("too many name lookups in progress"));
+        }
+    }
+
+    void forget(Connection connection) {
+        connections.remove(connection);
+    }
+
+    ProxyStats snapshot() {
+        return counters.snapshot();
+    }
+
+    // ---- accept -----------------------------------------------------------------------------------------
+
+    private final class Acceptor implements IoHandler {
+        @Override
+        public void onReady(SelectionKey key) {
+            for (int i = 0; i < ACCEPTS_PER_EVENT && !shuttingDown; i++) {
+                SocketChannel ch;
+                try {
+                    ch = server.accept();
+                } catch (IOException e) {
+                    onAcceptError(e);
+                    return;
+                }
+                if (ch == null) {
+                    return;
+                }
+                accepted(ch);
+            }
+        }
+
+        @Override
+        public void onFailure(Throwable failure) {
+            LOG.error("accept failed", failure);
+        }
+    }
+
+    private void accepted(SocketChannel ch) {
+        counters.connectionsAccepted++;
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            SelectionKey key = ch.register(selector, 0);
+            Connection c = new Connection(this, nextFlowId++, ch, key, System.nanoTime());
+            connections.add(c);
+            if (config.maxConnections() > 0 && counters.open() >= config.maxConnections()) {
+                c.rejectAtCapacity();
+            } else {
+                c.startHandshake();
+            }
+        } catch (IOException e) {
+            Connection.closeQuietly(ch);
+            LOG.debug("dropping a connection that failed during accept: {}", e.toString());
+        }
+    }
+
+    /**
+     * EMFILE and friends: log (at most once a second) and stop accepting for a moment instead of spinning on a
+     * listen socket that stays ready.
+     */
+    private void onAcceptError(IOException e) {
+        long now = System.nanoTime();
+        if (now - lastAcceptWarning > 1_000_000_000L) {
+            lastAcceptWarning = now;
+            LOG.warn("accept failed: {} (open connections {}); pausing accepts for 100 ms. If this says 'Too many "
+                    + "open files', raise the limit (ulimit -n) or lower --max-connections", e.getMessage(),
+                    counters.open());
+        }
+        if (serverKey.isValid()) {
+            serverKey.interestOps(0);
+            timers.arm(acceptResume, now + ACCEPT_PAUSE_NANOS);
+        }
+    }
+
+    private void resumeAccepting() {
+        if (!shuttingDown && serverKey.isValid()) {
+            serverKey.interestOps(SelectionKey.OP_ACCEPT);
+        }
+    }
+
+    // ---- shutdown ---------------------------------------------------------------------------------------
+
+    /** Stops accepting and ends handshakes now; tunnels get {@code graceNanos} to finish. Loop thread only. */
+    void beginShutdown(long graceNanos) {
+        if (shuttingDown) {
+            if (graceNanos == 0) {
+                onGraceExpired();
+            }
+            return;
+        }
+        shuttingDown = true;
+        serverKey.cancel();
+        closeQuietly(server);
+        for (Connection c : new ArrayList<>(connections)) {
+            if (!c.isEstablished()) {
+                c.close("proxy shutting down");
+            }
+        }
+        if (graceNanos == 0) {
+            onGraceExpired();
+        } else if (!connections.isEmpty()) {
+            LOG.info("shutting down: waiting up to {} ms for {} open tunnel(s)", graceNanos / 1_000_000,
+                    connections.size());
+            timers.arm(graceTimer, System.nanoTime() + graceNanos);
+        }
+    }
+
+    private void onGraceExpired() {
+        if (!connections.isEmpty()) {
+            LOG.info("shutdown grace over: closing {} tunnel(s)", connections.size());
+        }
+        for (Connection c : new ArrayList<>(connections)) {
+            c.abort("proxy shut down", false);
+        }
+    }
+
+    private void closeEverything() {
+        for (Connection c : new ArrayList<>(connections)) {
+            try {
+                c.abort("proxy shut down", false);
+            } catch (RuntimeException e) {
+                LOG.warn("error while closing {}", c, e);
+            }
+        }
+        closeQuietly(server);
+        finalStats = counters.snapshot();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("closing the selector: {}", e.toString());
+        }
+    }
+
+    private static void closeQuietly(ServerSocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // Already closed or never bound: nothing to release.
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.fyntr.transport.nio.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+
+/**
+ * SPEC §9: every connection can take two descriptors (client and upstream), plus some for the JVM itself.
+ * Warn at startup when the process limit is below that, instead of failing later with EMFILE under load.
+ */
+final class FileDescriptorGuard {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileDescriptorGuard.class);
+
+    private FileDescriptorGuard() {
+    }
+
+    /** Descriptors {@code maxConnections} may need: 2 per connection + 64 for the JVM and listeners. */
+    static long needed(int maxConnections) {
+        return 2L * maxConnections + 64;
+    }
+
+    static void check(int maxConnections) {
+        long limit = maxFileDescriptors();
+        String advice = warning(maxConnections, limit);
+        if (advice != null) {
+            LOG.warn(advice);
+        }
+    }
+
+    /** The warning to log, or null when the limit is fine. Package-private for tests. */
+    static String warning(int maxConnections, long limit) {
+        if (limit <= 0) {
+            return null; // unknown on this platform
+        }
+        if (maxConnections == 0) {
+            return "max connections is unlimited, so the open-file limit (" + limit + ") is the real limit; "
+                    + "set --max-connections to at most " + Math.max(1, (limit - 64) / 2) + " to fail politely with "
+                    + "503 instead of refusing connections";
+        }
+        long needed = needed(maxConnections);
+        if (limit < needed) {
+            return "the open-file limit is " + limit + " but " + maxConnections + " connections need up to "
+                    + needed + " descriptors; raise it (ulimit -n " + needed + ", or LimitNOFILE= in a systemd unit) "
+                    + "or lower --max-connections to " + Math.max(1, (limit - 64) / 2);
+        }
+        return null;
+    }
+
+    private static long maxFileDescriptors() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            return unix.getMaxFileDescriptorCount(); // after the JVM raised the soft limit to the hard one
+        }
+        return -1;
+    }
+}

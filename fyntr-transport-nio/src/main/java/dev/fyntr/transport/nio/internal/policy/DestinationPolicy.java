@@ -1,0 +1,246 @@
+package dev.fyntr.transport.nio.internal.policy;
+
+import dev.fyntr.transport.nio.internal.ProxyConfig;
+import dev.fyntr.transport.nio.internal.http.ConnectTarget;
+import dev.fyntr.transport.nio.internal.http.HandshakeFailure;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which CONNECT destinations are allowed (SPEC §6.1-6.3). Immutable, so any thread may use it; never
+ * resolves names (the caller resolves once and passes the answers, so the addresses checked are the
+ * addresses dialled: no DNS rebinding).
+ *
+ * <p>Rules, in order, for each address (IPv4-mapped IPv6 is checked as IPv4):
+ * <ol>
+ * <li>in an allowed range ({@code --allow-cidr}) → usable, whatever the denied ranges say;</li>
+ * <li>in a denied range (the defaults of SPEC §6.2 or {@code --deny-cidr}) → the whole request is refused with
+ *     403, unless the host is, or is a subdomain of, an {@code --allow-domain}: then only this address is
+ *     dropped;</li>
+ * <li>otherwise → usable.</li>
+ * </ol>
+ * No usable address → 403. Usable addresses keep the resolver's order, without duplicates, at most
+ * {@value #MAX_ADDRESSES}.
+ */
+public final class DestinationPolicy {
+
+    /** At most this many addresses are dialled (SPEC §3.6). */
+    public static final int MAX_ADDRESSES = 32;
+
+    /** SPEC §6.2: always denied unless an allowed range covers the address. */
+    public static final List<Cidr> DEFAULT_DENIED = List.of(
+            Cidr.parse("0.0.0.0/8"), Cidr.parse("10.0.0.0/8"), Cidr.parse("100.64.0.0/10"),
+            Cidr.parse("127.0.0.0/8"), Cidr.parse("169.254.0.0/16"), Cidr.parse("172.16.0.0/12"),
+            Cidr.parse("192.168.0.0/16"), Cidr.parse("224.0.0.0/4"), Cidr.parse("240.0.0.0/4"),
+            Cidr.parse("::/128"), Cidr.parse("::1/128"), Cidr.parse("fc00::/7"), Cidr.parse("fe80::/10"),
+            Cidr.parse("ff00::/8"));
+
+    /** Beyond this many ports, messages list the first ones and the count. */
+    private static final int PORTS_LISTED = 20;
+
+    private final BitSet ports = new BitSet(65536);
+    private final List<Integer> portList;
+    private final List<Cidr> allowCidrs;
+    private final List<Cidr> denyCidrs;
+    private final List<Cidr> denied;
+    private final List<String> allowDomains;
+
+    /**
+     * @param allowedPorts destination ports, 1-65535 (the 443 default is the caller's business: the builder adds it)
+     * @param allowCidrs   ranges allowed even when denied
+     * @param denyCidrs    ranges denied in addition to {@link #DEFAULT_DENIED}
+     * @param allowDomains domains whose denied addresses are dropped instead of failing the request; matched on
+     *                     label boundaries, case-insensitively, leading and trailing dots ignored
+     */
+    public DestinationPolicy(List<Integer> allowedPorts, List<Cidr> allowCidrs, List<Cidr> denyCidrs,
+                             List<String> allowDomains) {
+        TreeSet<Integer> sorted = new TreeSet<>();
+        for (Integer p : allowedPorts) {
+            if (p == null || p < 1 || p > 65535) {
+                throw new IllegalArgumentException("allowed port must be 1-65535: " + p);
+            }
+            sorted.add(p);
+            ports.set(p);
+        }
+        this.portList = List.copyOf(sorted);
+        this.allowCidrs = List.copyOf(allowCidrs);
+        this.denyCidrs = List.copyOf(denyCidrs);
+        List<Cidr> all = new ArrayList<>(DEFAULT_DENIED);
+        all.addAll(this.denyCidrs);
+        this.denied = List.copyOf(all);
+        Set<String> domains = new LinkedHashSet<>();
+        for (String d : allowDomains) {
+            String norm = Objects.requireNonNull(d, "allowDomains entry").strip().toLowerCase(Locale.ROOT);
+            int from = 0;
+            int to = norm.length();
+            while (from < to && norm.charAt(from) == '.') {
+                from++;
+            }
+            while (to > from && norm.charAt(to - 1) == '.') {
+                to--;
+            }
+            if (from == to) {
+                throw new IllegalArgumentException("empty allowed domain: '" + d + "'");
+            }
+            domains.add(norm.substring(from, to));
+        }
+        this.allowDomains = List.copyOf(domains);
+    }
+
+    /** The policy a proxy was configured with. */
+    public static DestinationPolicy from(ProxyConfig config) {
+        return new DestinationPolicy(config.allowedPorts(), config.allowCidrs(), config.denyCidrs(),
+                config.allowDomains());
+    }
+
+    /**
+     * Checked before DNS. {@code null} when the port is allowed, else a 403 naming the allowed ports, or, with
+     * none allowed, saying how to allow one.
+     */
+    public HandshakeFailure checkPort(int port) {
+        if (port >= 1 && port <= 65535 && ports.get(port)) {
+            return null;
+        }
+        if (portList.isEmpty()) {
+            return HandshakeFailure.portDenied("port " + port + " is not allowed; no port is allowed:"
+                    + " allow one with --allow-port " + port + " (allowPorts in the builder)");
+        }
+        return HandshakeFailure.portDenied("port " + port + " is not allowed; allowed ports: " + portsText());
+    }
+
+    /**
+     * Checks a target's addresses: the literal for an IP-literal target ({@code resolved} is ignored), else
+     * every resolved address. The caller answers an empty resolution itself (502); if it passes one anyway,
+     * the decision is a 502 {@code dns_error}.
+     */
+    public Decision check(ConnectTarget target, List<InetAddress> resolved) {
+        if (target.isLiteral()) {
+            InetAddress a = Addresses.canonical(target.literal());
+            Cidr range = deniedRange(a);
+            if (range != null) {
+                return Decision.deny(HandshakeFailure.destinationDenied(denial(Addresses.toText(a), range)));
+            }
+            return new Decision(List.of(a), null);
+        }
+        if (resolved.isEmpty()) {
+            return Decision.deny(HandshakeFailure.dnsError(target.host(), "no address"));
+        }
+        boolean domainAllowed = matchesAllowDomain(target.host());
+        LinkedHashSet<InetAddress> usable = new LinkedHashSet<>();
+        InetAddress firstDropped = null;
+        Cidr firstDroppedRange = null;
+        for (InetAddress raw : resolved) {
+            InetAddress a = Addresses.canonical(raw);
+            Cidr range = deniedRange(a);
+            if (range == null) {
+                if (usable.size() < MAX_ADDRESSES) {
+                    usable.add(a);
+                }
+                continue;
+            }
+            if (!domainAllowed) {
+                return Decision.deny(HandshakeFailure.destinationDenied(
+                        target.host() + ": " + denial(Addresses.toText(a), range)));
+            }
+            if (firstDropped == null) {
+                firstDropped = a;
+                firstDroppedRange = range;
+            }
+        }
+        if (usable.isEmpty()) {
+            // Only reachable with an allow-domain match: every answer was dropped.
+            return Decision.deny(HandshakeFailure.destinationDenied("every address of " + target.host()
+                    + " is in a denied range, e.g. " + denial(Addresses.toText(firstDropped), firstDroppedRange)));
+        }
+        return new Decision(List.copyOf(usable), null);
+    }
+
+    /** The denied range that contains the address, or {@code null} if it is allowed. */
+    Cidr deniedRange(InetAddress address) {
+        for (Cidr c : allowCidrs) {
+            if (c.contains(address)) {
+                return null;
+            }
+        }
+        for (Cidr c : denied) {
+            if (c.contains(address)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the host is an allowed domain or a subdomain of one, on a label boundary. */
+    boolean matchesAllowDomain(String host) {
+        for (String d : allowDomains) {
+            if (host.equals(d) || (host.length() > d.length() && host.endsWith(d)
+                    && host.charAt(host.length() - d.length() - 1) == '.')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One line for the startup log. */
+    public String describe() {
+        return "destination policy: " + (portList.isEmpty() ? "no port allowed" : (portList.size() == 1 ? "port " : "ports ")
+                + portsText()) + "; denied ranges: " + DEFAULT_DENIED.size() + " default + " + denyCidrs.size()
+                + " extra; allowed ranges: " + allowCidrs.size() + "; allowed domains: " + allowDomains.size()
+                + (allowDomains.isEmpty() ? "" : " (" + String.join(", ", allowDomains.subList(0,
+                Math.min(5, allowDomains.size()))) + (allowDomains.size() > 5 ? ", ..." : "") + ")");
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    private String portsText() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < portList.size() && i < PORTS_LISTED; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(portList.get(i));
+        }
+        if (portList.size() > PORTS_LISTED) {
+            sb.append(" and ").append(portList.size() - PORTS_LISTED).append(" more");
+        }
+        return sb.toString();
+    }
+
+    private static String denial(String address, Cidr range) {
+        return address + " is in the denied range " + range + "; use --allow-cidr to allow it";
+    }
+
+    /**
+     * The outcome of {@link #check}: either the addresses to dial (non-empty, checked, deduplicated, at most
+     * {@value #MAX_ADDRESSES}, IPv4-mapped ones as IPv4) or the failure to answer.
+     */
+    public record Decision(List<InetAddress> usable, HandshakeFailure failure) {
+
+        public Decision {
+            usable = List.copyOf(usable);
+            if ((failure == null) == usable.isEmpty()) {
+                throw new IllegalArgumentException("a decision has either usable addresses or a failure");
+            }
+        }
+
+        static Decision deny(HandshakeFailure failure) {
+            return new Decision(List.of(), failure);
+        }
+
+        /** Whether the request may go on. */
+        public boolean allowed() {
+            return failure == null;
+        }
+    }
+}

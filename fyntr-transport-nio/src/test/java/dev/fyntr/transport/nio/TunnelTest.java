@@ -1,0 +1,211 @@
+package dev.fyntr.transport.nio;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TunnelTest {
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T track(T c) {
+        toClose.add(c);
+        return c;
+    }
+
+    @Test
+    void shouldRelayBothWaysThroughAnEstablishedTunnel() throws Exception {
+        TestServers.Server echo = track(TestServers.echo());
+        FyntrProxy proxy = track(Fixtures.proxyTo(echo.port()).start());
+        try (ProxyClient c = new ProxyClient(proxy)) {
+            ProxyClient.Response r = c.connect("127.0.0.1:" + echo.port());
+            assertEquals("HTTP/1.1 200 Connection Established", r.statusLine());
+            assertEquals("HTTP/1.1 200 Connection Established\r\n\r\n", r.head());
+            c.send("hello through fyntr");
+            assertEquals("hello through fyntr", new String(c.socket.getInputStream().readNBytes(19),
+                    StandardCharsets.US_ASCII));
+        }
+        Fixtures.await("tunnel closed", Duration.ofSeconds(10), () -> proxy.stats().openTunnels() == 0);
+        ProxyStats s = proxy.stats();
+        assertEquals(1, s.tunnelsOpened());
+        assertEquals(19, s.bytesUpstream());
+        assertEquals(19, s.bytesDownstream());
+    }
+
+    @Test
+    void shouldResolveNamesThroughTheResolverHook() throws Exception {
+        TestServers.Server echo = track(TestServers.echo());
+        FyntrProxy proxy = track(Fixtures.proxyTo(echo.port()).start());
+        try (ProxyClient c = new ProxyClient(proxy)) {
+            assertEquals(200, c.connect("echo.test:" + echo.port()).status());
+            c.send("x");
+            assertEquals('x', c.socket.getInputStream().read());
+        }
+    }
+
+    @Test
+    void shouldForwardBytesPipelinedAfterTheRequestHead() throws Exception {
+        TestServers.Server echo = track(TestServers.echo());
+        FyntrProxy proxy = track(Fixtures.proxyTo(echo.port()).start());
+        try (ProxyClient c = new ProxyClient(proxy)) {
+            // Head and payload in one write, as a client that sends its ClientHello without waiting does.
+            c.send("CONNECT 127.0.0.1:" + echo.port() + " HTTP/1.1\r\n\r\nPIPELINED-HELLO");
+            assertEquals(200, c.readResponse().status());
+            assertEquals("PIPELINED-HELLO", new String(c.socket.getInputStream().readNBytes(15),
+                    StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void shouldDeliverEverythingWhenTheClientHalfClosesFirst() throws Exception {
+        ConcurrentLinkedQueue<String> results = new ConcurrentLinkedQueue<>();
+        TestServers.Server sink = track(TestServers.sink(results::add));
+        FyntrProxy proxy = track(Fixtures.proxyTo(sink.port()).start());
+        byte[] data = random(1_000_003, 7);
+        try (ProxyClient c = new ProxyClient(proxy)) {
+            assertEquals(200, c.connect("127.0.0.1:" + sink.port()).status());
+            c.send(data);
+            c.socket.shutdownOutput(); // the sink answers only after EOF: the other direction must stay open
+            String reply = new String(c.readToEnd(), StandardCharsets.US_ASCII).strip();
+            assertEquals(sha256(data), reply);
+        }
+        Fixtures.await("sink result", Duration.ofSeconds(10), () -> !results.isEmpty());
+        assertEquals(data.length + ":" + sha256(data), results.peek());
+    }
+
+    @Test
+    void shouldDeliverEverythingWhenTheUpstreamHalfClosesFirst() throws Exception {
+        byte[] greeting = random(300_000, 3);
+        ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
+        // The server talks first, half-closes, and only then reads what the client sends.
+        TestServers.Server server = track(new TestServers.Server(s -> {
+            s.getOutputStream().write(greeting);
+            s.shutdownOutput();
+            received.add(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        }));
+        FyntrProxy proxy = track(Fixtures.proxyTo(server.port()).start());
+        try (ProxyClient c = new ProxyClient(proxy)) {
+            assertEquals(200, c.connect("127.0.0.1:" + server.port()).status());
+            assertArrayEquals(greeting, c.readToEnd()); // ends with EOF: the upstream's FIN was relayed
+            c.send("after your FIN");
+            c.socket.shutdownOutput();
+        }
+        Fixtures.await("server received the client's bytes", Duration.ofSeconds(10), () -> !received.isEmpty());
+        assertEquals("after your FIN", received.peek());
+    }
+
+    @Test
+    void shouldKeepHundredConcurrentTunnelsByteExact() throws Exception {
+        ConcurrentLinkedQueue<String> results = new ConcurrentLinkedQueue<>();
+        TestServers.Server sink = track(TestServers.sink(results::add));
+        FyntrProxy proxy = track(Fixtures.proxyTo(sink.port()).start());
+        int tunnels = 100;
+        ExecutorService pool = Executors.newFixedThreadPool(tunnels);
+        try {
+            List<Future<String>> futures = new ArrayList<>();
+            for (int i = 0; i < tunnels; i++) {
+                int seed = i;
+                futures.add(pool.submit(() -> {
+                    byte[] data = random(256 * 1024 + seed, seed);
+                    try (ProxyClient c = new ProxyClient(proxy)) {
+                        assertEquals(200, c.connect("127.0.0.1:" + sink.port()).status());
+                        c.send(data);
+                        c.socket.shutdownOutput();
+                        String reply = new String(c.readToEnd(), StandardCharsets.US_ASCII).strip();
+                        assertEquals(sha256(data), reply, "tunnel " + seed);
+                    }
+                    return data.length + ":" + sha256(data);
+                }));
+            }
+            List<String> expected = new ArrayList<>();
+            for (Future<String> f : futures) {
+                expected.add(f.get(60, TimeUnit.SECONDS));
+            }
+            Fixtures.await("all sink results", Duration.ofSeconds(10), () -> results.size() == tunnels);
+            assertEquals(expected.stream().sorted().toList(), results.stream().sorted().toList());
+        } finally {
+            pool.shutdownNow();
+        }
+        Fixtures.await("all tunnels closed", Duration.ofSeconds(10), () -> proxy.stats().openTunnels() == 0);
+        assertEquals(0, proxy.stats().queuedBytes());
+    }
+
+    @Test
+    void shouldRelaySixtyFourMebibytesThroughOneTunnelIntact() throws Exception {
+        ConcurrentLinkedQueue<String> results = new ConcurrentLinkedQueue<>();
+        TestServers.Server sink = track(TestServers.sink(results::add));
+        FyntrProxy proxy = track(Fixtures.proxyTo(sink.port()).start());
+        MessageDigest md = TestServers.sha256();
+        Random random = new Random(64);
+        byte[] block = new byte[64 * 1024];
+        long total = 64L * 1024 * 1024;
+        try (ProxyClient c = new ProxyClient(proxy)) {
+            assertEquals(200, c.connect("127.0.0.1:" + sink.port()).status());
+            OutputStream out = c.socket.getOutputStream();
+            for (long sent = 0; sent < total; sent += block.length) {
+                random.nextBytes(block);
+                md.update(block);
+                out.write(block);
+            }
+            c.socket.shutdownOutput();
+            String hex = HexFormat.of().formatHex(md.digest());
+            assertEquals(hex, new String(c.readToEnd(), StandardCharsets.US_ASCII).strip());
+            Fixtures.await("sink result", Duration.ofSeconds(10), () -> !results.isEmpty());
+            assertEquals(total + ":" + hex, results.peek());
+        }
+    }
+
+    @Test
+    void shouldCloseIdleTunnels() throws Exception {
+        TestServers.Server echo = track(TestServers.echo());
+        FyntrProxy proxy = track(Fixtures.proxyTo(echo.port()).idleTimeout(Duration.ofMillis(300)).start());
+        try (ProxyClient c = new ProxyClient(proxy)) {
+            assertEquals(200, c.connect("127.0.0.1:" + echo.port()).status());
+            InputStream in = c.socket.getInputStream();
+            // No bytes either way: the proxy must end the tunnel by itself (the read is bounded by SO_TIMEOUT).
+            assertEquals(-1, in.read());
+        }
+        assertEquals(0, proxy.stats().openTunnels());
+    }
+
+    static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    static String sha256(byte[] data) {
+        return HexFormat.of().formatHex(TestServers.sha256().digest(data));
+    }
+
+    static void assertClosedByPeer(Socket s) throws IOException {
+        assertTrue(s.getInputStream().read() < 0);
+    }
+}

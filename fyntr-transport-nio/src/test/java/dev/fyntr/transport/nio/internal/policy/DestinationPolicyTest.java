@@ -1,0 +1,281 @@
+package dev.fyntr.transport.nio.internal.policy;
+
+import dev.fyntr.api.spi.SchedulerConfig;
+import dev.fyntr.transport.nio.internal.ProxyConfig;
+import dev.fyntr.transport.nio.internal.http.ConnectTarget;
+import dev.fyntr.transport.nio.internal.http.HandshakeFailure;
+import dev.fyntr.transport.nio.internal.http.HandshakeFailureException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DestinationPolicyTest {
+
+    private static final DestinationPolicy DEFAULTS = policy(List.of(443), List.of(), List.of(), List.of());
+
+    @Test
+    void shouldAllowOnlyListedPorts() {
+        assertNull(DEFAULTS.checkPort(443));
+        HandshakeFailure f = DEFAULTS.checkPort(22);
+        assertEquals(403, f.status());
+        assertEquals("http_request_denied", f.proxyStatusError());
+        assertEquals("port 22 is not allowed; allowed ports: 443", f.message());
+    }
+
+    @Test
+    void shouldNameEveryAllowedPortInOrder() {
+        DestinationPolicy p = policy(List.of(8443, 443, 443), List.of(), List.of(), List.of());
+        assertNull(p.checkPort(8443));
+        assertEquals("port 80 is not allowed; allowed ports: 443, 8443", p.checkPort(80).message());
+    }
+
+    @Test
+    void shouldShortenLongPortLists() {
+        List<Integer> ports = new ArrayList<>();
+        for (int p = 1000; p < 1025; p++) {
+            ports.add(p);
+        }
+        String m = policy(ports, List.of(), List.of(), List.of()).checkPort(22).message();
+        assertTrue(m.endsWith("1018, 1019 and 5 more"), m);
+    }
+
+    @Test
+    void shouldSayHowToAllowAPortWhenNoneIs() {
+        HandshakeFailure f = policy(List.of(), List.of(), List.of(), List.of()).checkPort(443);
+        assertEquals(403, f.status());
+        assertTrue(f.message().contains("--allow-port 443"), f.message());
+        assertTrue(f.message().contains("allowPorts"), f.message());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -1, 65536, Integer.MAX_VALUE})
+    void shouldDenyImpossiblePortsWithoutThrowing(int port) {
+        assertEquals(403, DEFAULTS.checkPort(port).status());
+    }
+
+    @Test
+    void shouldRejectImpossibleAllowedPorts() {
+        assertThrows(IllegalArgumentException.class, () -> policy(List.of(0), List.of(), List.of(), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> policy(List.of(65536), List.of(), List.of(), List.of()));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "0.0.0.0, 0.0.0.0/8", "0.255.255.255, 0.0.0.0/8",
+            "10.0.0.0, 10.0.0.0/8", "10.255.255.255, 10.0.0.0/8",
+            "100.64.0.0, 100.64.0.0/10", "100.127.255.255, 100.64.0.0/10",
+            "127.0.0.1, 127.0.0.0/8", "127.255.255.254, 127.0.0.0/8",
+            "169.254.169.254, 169.254.0.0/16",
+            "172.16.0.1, 172.16.0.0/12", "172.31.255.255, 172.16.0.0/12",
+            "192.168.1.1, 192.168.0.0/16",
+            "224.0.0.1, 224.0.0.0/4", "239.255.255.255, 224.0.0.0/4",
+            "240.0.0.1, 240.0.0.0/4", "255.255.255.255, 240.0.0.0/4",
+            "::, ::/128", "::1, ::1/128",
+            "fc00::1, fc00::/7", "fdff:ffff::1, fc00::/7",
+            "fe80::1, fe80::/10", "febf::1, fe80::/10",
+            "ff02::1, ff00::/8",
+            "::ffff:10.0.0.1, 10.0.0.0/8", "::ffff:169.254.169.254, 169.254.0.0/16", "::ffff:127.0.0.1, 127.0.0.0/8",
+    })
+    void shouldDenyTheDefaultRanges(String address, String range) throws HandshakeFailureException {
+        DestinationPolicy.Decision d = DEFAULTS.check(literal(address), List.of());
+        assertFalse(d.allowed());
+        assertEquals(403, d.failure().status());
+        assertEquals("destination_ip_prohibited", d.failure().proxyStatusError());
+        String shown = Addresses.toText(Addresses.canonical(Addresses.literal(address)));
+        assertEquals(shown + " is in the denied range " + range + "; use --allow-cidr to allow it", d.failure().message());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.1.1.1", "9.255.255.255", "11.0.0.0", "100.63.255.255", "100.128.0.0", "126.255.255.255",
+            "128.0.0.0", "169.253.255.255", "169.255.0.0", "172.15.255.255", "172.32.0.0", "192.167.255.255",
+            "192.169.0.0", "223.255.255.255", "::2", "2606:4700::1111", "fbff::1", "fe00::1", "fec0::1", "feff::1",
+            "2001:db8::1"})
+    void shouldAllowAddressesJustOutsideTheDefaultRanges(String address) throws HandshakeFailureException {
+        DestinationPolicy.Decision d = DEFAULTS.check(literal(address), List.of());
+        assertTrue(d.allowed(), () -> d.failure().toString());
+        assertEquals(List.of(Addresses.literal(address)), d.usable());
+    }
+
+    @Test
+    void shouldDialAnIpv4MappedLiteralAsIpv4() throws HandshakeFailureException {
+        DestinationPolicy.Decision d = DEFAULTS.check(ConnectTarget.parse("[::ffff:8.8.8.8]:443"), List.of());
+        assertEquals(List.of(Addresses.literal("8.8.8.8")), d.usable());
+    }
+
+    @Test
+    void shouldCheckTheLiteralAndIgnoreResolvedAddressesForLiteralTargets() throws HandshakeFailureException {
+        DestinationPolicy.Decision d = DEFAULTS.check(literal("10.1.2.3"), ips("93.184.215.14"));
+        assertFalse(d.allowed());
+        assertEquals(List.of(Addresses.literal("93.184.215.14")),
+                DEFAULTS.check(literal("93.184.215.14"), ips("10.1.2.3")).usable());
+    }
+
+    @Test
+    void shouldLetAllowedRangesWinOverDeniedOnes() throws HandshakeFailureException {
+        DestinationPolicy p = policy(List.of(443), cidrs("10.1.0.0/16", "203.0.113.7"), cidrs("203.0.113.0/24"), List.of());
+        assertTrue(p.check(literal("10.1.2.3"), List.of()).allowed());
+        assertFalse(p.check(literal("10.2.0.1"), List.of()).allowed());
+        assertTrue(p.check(literal("203.0.113.7"), List.of()).allowed());
+        DestinationPolicy.Decision d = p.check(literal("203.0.113.8"), List.of());
+        assertEquals("203.0.113.8 is in the denied range 203.0.113.0/24; use --allow-cidr to allow it", d.failure().message());
+        assertTrue(p.check(literal("::ffff:10.1.2.3"), List.of()).allowed(), "mapped checked as IPv4 against allow too");
+    }
+
+    @Test
+    void shouldAllowLoopbackOnlyWhenAllowedExplicitly() throws HandshakeFailureException {
+        DestinationPolicy p = policy(List.of(443), cidrs("127.0.0.1", "::1"), List.of(), List.of());
+        assertTrue(p.check(literal("127.0.0.1"), List.of()).allowed());
+        assertTrue(p.check(literal("[::1]"), List.of()).allowed());
+        assertFalse(p.check(literal("127.0.0.2"), List.of()).allowed());
+    }
+
+    @Test
+    void shouldKeepResolverOrderWithoutDuplicates() throws HandshakeFailureException, UnknownHostException {
+        List<InetAddress> answers = new ArrayList<>(ips("2606:4700::1111", "93.184.215.14", "2606:4700::1111"));
+        answers.add(AddressesTest.mapped(93, 184, 215, 14));
+        answers.addAll(ips("1.1.1.1"));
+        DestinationPolicy.Decision d = DEFAULTS.check(name("example.com"), answers);
+        assertEquals(ips("2606:4700::1111", "93.184.215.14", "1.1.1.1"), d.usable());
+    }
+
+    @Test
+    void shouldKeepAtMost32Addresses() throws HandshakeFailureException {
+        List<InetAddress> answers = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            answers.add(Addresses.literal("198.51.100." + i));
+        }
+        List<InetAddress> usable = DEFAULTS.check(name("example.com"), answers).usable();
+        assertEquals(DestinationPolicy.MAX_ADDRESSES, usable.size());
+        assertEquals(answers.subList(0, 32), usable);
+    }
+
+    @Test
+    void shouldRefuseANameWithAnyDeniedAnswerEvenAfterManyGoodOnes() throws HandshakeFailureException {
+        List<InetAddress> answers = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            answers.add(Addresses.literal("198.51.100." + i));
+        }
+        answers.add(Addresses.literal("10.1.2.3"));
+        HandshakeFailure f = DEFAULTS.check(name("internal.example.com"), answers).failure();
+        assertNotNull(f);
+        assertEquals(403, f.status());
+        assertEquals("destination_ip_prohibited", f.proxyStatusError());
+        assertEquals("internal.example.com: 10.1.2.3 is in the denied range 10.0.0.0/8; use --allow-cidr to allow it",
+                f.message());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "example.com, example.com, true",
+            "example.com, api.example.com, true",
+            "example.com, a.b.example.com, true",
+            "example.com, notexample.com, false",
+            "example.com, example.com.evil.net, false",
+            "example.com, com, false",
+            "'.Example.COM.', api.example.com, true",
+            "api.example.com, example.com, false",
+    })
+    void shouldMatchAllowDomainsOnLabelBoundaries(String domain, String host, boolean dropsInsteadOfFailing)
+            throws HandshakeFailureException {
+        DestinationPolicy p = policy(List.of(443), List.of(), List.of(), List.of(domain));
+        DestinationPolicy.Decision d = p.check(name(host), ips("10.0.0.1", "93.184.215.14", "fd00::1"));
+        if (dropsInsteadOfFailing) {
+            assertEquals(ips("93.184.215.14"), d.usable());
+        } else {
+            assertEquals(403, d.failure().status());
+        }
+    }
+
+    @Test
+    void shouldRefuseAnAllowedDomainWhoseEveryAnswerIsDenied() throws HandshakeFailureException {
+        DestinationPolicy p = policy(List.of(443), List.of(), List.of(), List.of("corp.example"));
+        HandshakeFailure f = p.check(name("git.corp.example"), ips("10.0.0.1", "192.168.0.1")).failure();
+        assertEquals(403, f.status());
+        assertEquals("destination_ip_prohibited", f.proxyStatusError());
+        assertEquals("every address of git.corp.example is in a denied range, e.g. 10.0.0.1 is in the denied range"
+                + " 10.0.0.0/8; use --allow-cidr to allow it", f.message());
+    }
+
+    @Test
+    void shouldNotApplyAllowDomainsToLiterals() throws HandshakeFailureException {
+        DestinationPolicy p = policy(List.of(443), List.of(), List.of(), List.of("10.0.0.1"));
+        assertFalse(p.check(literal("10.0.0.1"), List.of()).allowed());
+    }
+
+    @Test
+    void shouldAnswer502WhenANameHasNoAddress() throws HandshakeFailureException {
+        HandshakeFailure f = DEFAULTS.check(name("example.com"), List.of()).failure();
+        assertEquals(502, f.status());
+        assertEquals("dns_error", f.proxyStatusError());
+    }
+
+    @Test
+    void shouldRejectInconsistentDecisions() {
+        assertThrows(IllegalArgumentException.class, () -> new DestinationPolicy.Decision(List.of(), null));
+        assertThrows(IllegalArgumentException.class, () -> new DestinationPolicy.Decision(
+                ips("1.1.1.1"), HandshakeFailure.badRequest("x")));
+    }
+
+    @Test
+    void shouldBuildFromTheProxyConfig() throws HandshakeFailureException {
+        ProxyConfig config = new ProxyConfig(InetAddress.getLoopbackAddress(), 0, 10, Duration.ZERO,
+                Duration.ofSeconds(30), Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(1), "drr",
+                new SchedulerConfig(8192, Optional.empty(), true), List.of(443, 8443), cidrs("10.9.0.0/16"),
+                cidrs("198.51.100.0/24"), List.of("corp.example"), host -> List.of(), 65536, 16);
+        DestinationPolicy p = DestinationPolicy.from(config);
+        assertNull(p.checkPort(8443));
+        assertTrue(p.check(literal("10.9.0.1"), List.of()).allowed());
+        assertFalse(p.check(literal("198.51.100.1"), List.of()).allowed());
+        assertEquals(ips("1.1.1.1"), p.check(name("a.corp.example"), ips("10.0.0.1", "1.1.1.1")).usable());
+        assertEquals("destination policy: ports 443, 8443; denied ranges: 14 default + 1 extra; allowed ranges: 1;"
+                + " allowed domains: 1 (corp.example)", p.describe());
+    }
+
+    @Test
+    void shouldDescribeAPolicyWithoutPorts() {
+        assertEquals("destination policy: no port allowed; denied ranges: 14 default + 0 extra; allowed ranges: 0;"
+                + " allowed domains: 0", policy(List.of(), List.of(), List.of(), List.of()).describe());
+    }
+
+    @Test
+    void shouldRejectEmptyAllowDomains() {
+        assertThrows(IllegalArgumentException.class, () -> policy(List.of(443), List.of(), List.of(), List.of(" . ")));
+    }
+
+    private static DestinationPolicy policy(List<Integer> ports, List<Cidr> allow, List<Cidr> deny, List<String> domains) {
+        return new DestinationPolicy(ports, allow, deny, domains);
+    }
+
+    private static List<Cidr> cidrs(String... texts) {
+        return Arrays.stream(texts).map(Cidr::parse).toList();
+    }
+
+    private static List<InetAddress> ips(String... texts) {
+        return Arrays.stream(texts).map(Addresses::literal).toList();
+    }
+
+    private static ConnectTarget literal(String address) throws HandshakeFailureException {
+        String a = address.startsWith("[") ? address : address.indexOf(':') >= 0 ? "[" + address + "]" : address;
+        return ConnectTarget.parse(a + ":443");
+    }
+
+    private static ConnectTarget name(String host) throws HandshakeFailureException {
+        return ConnectTarget.parse(host + ":443");
+    }
+}
