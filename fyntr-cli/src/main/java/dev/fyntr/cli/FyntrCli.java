@@ -24,7 +24,6 @@ import java.nio.charset.Charset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -172,17 +171,16 @@ public final class FyntrCli {
         InetAddress bind = resolveBind(options.bind, ctx.resolver(), sources);
         String schedulerName = checkScheduler(options.scheduler, ctx.schedulers(), sources);
         FyntrProxyBuilder builder = configure(options, bind);
-        List<String> warnings = warnings(options, bind);
-
         if (options.dryRun) {
-            for (String warning : warnings) {
+            // Without a start the transport logs nothing, so the dry run gives its warning itself.
+            for (String warning : warnings(options, bind)) {
                 ctx.err().println("fyntr: warning: " + warning);
             }
             ctx.out().println("fyntr " + Version.get() + " would listen on " + hostPort(bind, options.port) + " ("
                     + summary(options, schedulerName) + "); dry run, not listening");
             return EXIT_OK;
         }
-        return serve(builder, options, bind, warnings, ctx);
+        return serve(builder, options, bind, ctx);
     }
 
     /** Builds the proxy's configuration. The converters have checked every value, so the builder accepts them. */
@@ -210,8 +208,7 @@ public final class FyntrCli {
         return builder;
     }
 
-    private static int serve(FyntrProxyBuilder builder, FyntrCommand options, InetAddress bind, List<String> warnings,
-                             Context ctx) {
+    private static int serve(FyntrProxyBuilder builder, FyntrCommand options, InetAddress bind, Context ctx) {
         Logging.configure(options.logLevel);
         Logger log = LoggerFactory.getLogger("fyntr");
         FyntrProxy proxy;
@@ -239,18 +236,9 @@ public final class FyntrCli {
                             + "and a second signal cannot cut the grace period short");
                 }
             }
+            // The transport has already warned about a non-loopback bind and a low open-files limit (SPEC §9).
             log.info("fyntr {} listening on {} ({})", Version.get(), hostPort(proxy.address()),
                     summary(options, proxy.schedulerName()));
-            for (String warning : warnings) {
-                log.warn(warning);
-            }
-            OptionalLong fdLimit = FileDescriptors.openFilesLimit();
-            if (fdLimit.isPresent()) {
-                String fdWarning = FileDescriptors.warning(fdLimit.getAsLong(), options.maxConnections);
-                if (fdWarning != null) {
-                    log.warn(fdWarning);
-                }
-            }
             while (!ctx.signals().awaitRequest(LIVENESS_CHECK_SECONDS, TimeUnit.SECONDS)) {
                 if (proxy.isClosing()) {
                     proxy.close();

@@ -182,7 +182,7 @@ class FyntrCliParsingTest {
         "--allow-port|443,x|'x' is not a whole number",
         "--allow-cidr|10.0.0.1/8|'10.0.0.1/8' has host bits set beyond /8; did you mean 10.0.0.0/8?",
         "--deny-cidr|example.com/8|is not a CIDR range",
-        "--deny-cidr|10.0.0.0/33|prefix length 33 > 32",
+        "--deny-cidr|10.0.0.0/33|'10.0.0.0/33' is not a CIDR range",
         "--allow-domain|bad_domain!|'bad_domain!' is not a domain name",
         "--log-level|verbose|'verbose' is not a log level; accepted: error, warn, info, debug, trace"})
     void shouldExitWithUsageNamingTheFlagTheValueAndTheForms(String flag, String value, String expected) {
