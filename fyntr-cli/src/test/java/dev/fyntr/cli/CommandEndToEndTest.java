@@ -164,8 +164,10 @@ class CommandEndToEndTest {
 
     @Test
     void shouldServeFromTheFatJarToo() throws Exception {
+        // A short grace: the client's idle keep-alive tunnel would otherwise hold the exit for the default 10 s.
         try (ProxyProcess fat = ProxyProcess.startFatJar("--allow-port",
-                String.valueOf(tlsServer.getAddress().getPort()), "--allow-cidr", "127.0.0.1/32")) {
+                String.valueOf(tlsServer.getAddress().getPort()), "--allow-cidr", "127.0.0.1/32",
+                "--shutdown-grace", "1")) {
             HttpResponse<String> response = getThrough(fat.port(), tlsServer.getAddress().getPort());
             assertEquals(BODY, response.body());
             fat.sigterm();
