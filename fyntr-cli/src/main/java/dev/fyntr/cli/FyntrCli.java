@@ -14,6 +14,7 @@ import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.Inet6Address;
@@ -80,8 +81,8 @@ public final class FyntrCli {
     /** Runs the command and exits with its status. */
     public static void main(String[] args) {
         Charset charset = Charset.defaultCharset();
-        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, charset), true);
-        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, charset), true);
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, charset), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, charset), true);
         ShutdownSignals signals = new ShutdownSignals(status -> Runtime.getRuntime().halt(status), message -> {
             err.println(message);
             err.flush();
@@ -107,6 +108,10 @@ public final class FyntrCli {
             ctx.err().println("fyntr: " + e.getMessage());
             ctx.err().println(USAGE_HINT);
             return EXIT_USAGE;
+        } catch (RuntimeException e) {
+            // e.g. two scheduler providers with one name: a broken installation, not a usage error.
+            ctx.err().println("fyntr: " + e.getMessage());
+            return EXIT_FAILURE;
         } finally {
             ctx.out().flush();
             ctx.err().flush();
