@@ -136,8 +136,9 @@ public abstract class SchedulerContract {
     }
 
     /**
-     * Flows that stay eligible are served within {@link #maxWaitDecisions}: first three equal bulk flows with a
-     * sparse flow waking up now and then, then a random workload with chunks of at least 512 bytes.
+     * Flows that stay eligible are served within {@link #maxWaitDecisions}: three equal bulk flows with a sparse
+     * flow waking up now and then; two bulk flows and one that wakes up again right after each of its chunks (it
+     * must not monopolise a scheduler that favours new flows); a random workload with chunks of at least 512 B.
      */
     public final void checkNoStarvation(long seed) {
         SchedulerDriver fixed = driver(config(), seed);
@@ -157,6 +158,25 @@ public abstract class SchedulerContract {
             fixed.step();
         }
         steady.finish();
+
+        // A flow that wakes up again right after each of its chunks, hoping to count as new (sparse) every time.
+        SchedulerDriver gaming = driver(config(), seed);
+        TestFlow[] others = {gaming.newFlow(), gaming.newFlow()};
+        TestFlow sly = gaming.newFlow();
+        Monitors.Starvation cheated = new Monitors.Starvation(gaming, maxWaitDecisions(2, 500));
+        gaming.addObserver(cheated);
+        for (int i = 0; i < 3000; i++) {
+            for (TestFlow flow : others) {
+                if (flow.queuedChunks() < 2) {
+                    gaming.enqueue(flow, 1000, 1000);
+                }
+            }
+            if (sly.queuedChunks() == 0) {
+                gaming.enqueue(sly, 500);
+            }
+            gaming.step();
+        }
+        cheated.finish();
 
         SchedulerDriver driver = driver(config(), seed);
         RandomScenario.Mix mix = new RandomScenario.Mix();

@@ -2,6 +2,7 @@ package dev.fyntr.transport.nio;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A running Fyntr proxy. Start one with {@link #builder()}:
@@ -33,6 +34,14 @@ public interface FyntrProxy extends AutoCloseable {
     /** The bound listen port. */
     default int port() {
         return address().getPort();
+    }
+
+    /**
+     * The bound SOCKS5 listen address, when {@link FyntrProxyBuilder#socks5Port} turned that listener on;
+     * with {@code socks5Port(0)} this carries the port the system chose.
+     */
+    default Optional<InetSocketAddress> socks5Address() {
+        return Optional.empty();
     }
 
     /** The name of the scheduler in use, e.g. {@code drr}. */

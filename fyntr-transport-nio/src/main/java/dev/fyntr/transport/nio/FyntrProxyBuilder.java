@@ -9,6 +9,7 @@ import dev.fyntr.transport.nio.internal.policy.Cidr;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,10 @@ public final class FyntrProxyBuilder {
     private Resolver resolver = Resolver.system();
     private int maxQueuedBytesPerFlow = 256 * 1024;
     private int listenBacklog = 1024;
+    private final List<Path> threatFeedFiles = new ArrayList<>();
+    private ThreatAction threatAction = ThreatAction.WARN;
+    private int socks5Port = -1;
+    private InetAddress socks5Bind;
 
     FyntrProxyBuilder() {
     }
@@ -195,16 +200,59 @@ public final class FyntrProxyBuilder {
     }
 
     /**
-     * Binds and starts the proxy.
+     * Threat feeds (SPEC §6.4), added to those already given: text files of domains (each with its
+     * subdomains), IPs, CIDR ranges, {@code ||domain^} rules and hosts-file lines; {@code #} and {@code !}
+     * start comments. They are read by {@link #start()}, which fails with an {@link IOException} naming the
+     * file when one cannot be read, or when the files together hold no usable entry.
+     */
+    public FyntrProxyBuilder threatFeedFiles(Path... files) {
+        for (Path f : files) {
+            threatFeedFiles.add(Objects.requireNonNull(f, "threatFeedFiles entry"));
+        }
+        return this;
+    }
+
+    /** What a threat-feed match does; default {@link ThreatAction#WARN}. {@code BLOCK} needs a feed. */
+    public FyntrProxyBuilder threatAction(ThreatAction action) {
+        this.threatAction = Objects.requireNonNull(action, "threatAction");
+        return this;
+    }
+
+    /**
+     * Turns on the SOCKS5 listener (SPEC §7) on this port, 0-65535; 0 lets the system choose (see
+     * {@link FyntrProxy#socks5Address()}). Off by default.
+     */
+    public FyntrProxyBuilder socks5Port(int port) {
+        check(port >= 0 && port <= 65535, "socks5Port must be 0-65535: " + port);
+        this.socks5Port = port;
+        return this;
+    }
+
+    /** The SOCKS5 listener's address; default: the {@link #bind} address. Needs {@link #socks5Port}. */
+    public FyntrProxyBuilder socks5Bind(InetAddress address) {
+        this.socks5Bind = Objects.requireNonNull(address, "socks5Bind");
+        return this;
+    }
+
+    /**
+     * Loads the threat feeds, binds and starts the proxy.
      *
-     * @throws IllegalArgumentException if the scheduler name is unknown (the message lists those found)
-     * @throws IOException              if the address cannot be bound (e.g. the port is in use)
+     * @throws IllegalArgumentException if the scheduler name is unknown (the message lists those found), if
+     *                                  the threat action is {@code BLOCK} without a feed, or if a SOCKS5
+     *                                  address is given without a SOCKS5 port
+     * @throws IOException              if the address cannot be bound (e.g. the port is in use), or a threat
+     *                                  feed cannot be read or holds no usable entry (the message names it)
      */
     public FyntrProxy start() throws IOException {
         return ProxyServer.start(config());
     }
 
     ProxyConfig config() {
+        check(threatAction != ThreatAction.BLOCK || !threatFeedFiles.isEmpty(),
+                "threatAction BLOCK (--threat-action block) needs at least one threat feed (--threat-feed-file)");
+        check(socks5Bind == null || socks5Port >= 0,
+                "socks5Bind (--socks5-bind) is set but socks5Port (--socks5-port) is not; the SOCKS5 listener is off"
+                        + " unless a port is given");
         SchedulerConfig schedulerConfig = new SchedulerConfig(SchedulerConfig.DEFAULT_QUANTUM_BYTES,
                 fixedQuantumBytes == 0 ? Optional.empty() : Optional.of(QuantumTuner.fixed(fixedQuantumBytes)),
                 sparseFlowPriority);
@@ -215,7 +263,8 @@ public final class FyntrProxyBuilder {
         return new ProxyConfig(bind, port, maxConnections, idleTimeout, handshakeTimeout, connectTimeout,
                 resolveTimeout, shutdownGrace, Schedulers.resolveName(scheduler), schedulerConfig,
                 List.copyOf(ports), List.copyOf(allowCidrs), List.copyOf(denyCidrs), List.copyOf(allowDomains),
-                resolver, maxQueuedBytesPerFlow, listenBacklog);
+                resolver, maxQueuedBytesPerFlow, listenBacklog,
+                List.copyOf(threatFeedFiles), threatAction, socks5Port, socks5Bind == null ? bind : socks5Bind);
     }
 
     private static List<Cidr> parseCidrs(String what, String... cidrs) {

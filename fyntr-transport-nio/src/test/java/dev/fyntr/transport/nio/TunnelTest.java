@@ -71,6 +71,20 @@ class TunnelTest {
     }
 
     @Test
+    void shouldRelayThroughACustomSchedulerFromAnotherJarChosenByName() throws Exception {
+        TestServers.Server echo = track(TestServers.echo());
+        // "rr" lives in fyntr-example-scheduler, a separate jar that Fyntr's code never names.
+        FyntrProxy proxy = track(Fixtures.proxyTo(echo.port()).scheduler("rr").start());
+        assertEquals("rr", proxy.schedulerName());
+        try (ProxyClient c = new ProxyClient(proxy)) {
+            assertEquals(200, c.connect("127.0.0.1:" + echo.port()).status());
+            byte[] data = random(300_000, 11);
+            c.send(data);
+            assertArrayEquals(data, c.socket.getInputStream().readNBytes(data.length));
+        }
+    }
+
+    @Test
     void shouldForwardBytesPipelinedAfterTheRequestHead() throws Exception {
         TestServers.Server echo = track(TestServers.echo());
         FyntrProxy proxy = track(Fixtures.proxyTo(echo.port()).start());

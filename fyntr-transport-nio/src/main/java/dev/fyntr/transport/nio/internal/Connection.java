@@ -3,11 +3,10 @@ package dev.fyntr.transport.nio.internal;
 import dev.fyntr.api.spi.ChunkStats;
 import dev.fyntr.api.spi.EmaChunkStats;
 import dev.fyntr.api.spi.Flow;
+import dev.fyntr.transport.nio.internal.frontend.FrontEnd;
 import dev.fyntr.transport.nio.internal.http.ConnectTarget;
 import dev.fyntr.transport.nio.internal.http.HandshakeFailure;
 import dev.fyntr.transport.nio.internal.http.LogSafe;
-import dev.fyntr.transport.nio.internal.http.RequestHeadParser;
-import dev.fyntr.transport.nio.internal.http.Responses;
 import dev.fyntr.transport.nio.internal.policy.DestinationPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +22,8 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * One client connection from accept to close: the CONNECT handshake, then the tunnel. Event-loop thread only.
+ * One client connection from accept to close: the handshake (HTTP CONNECT or SOCKS5, parsed and answered by
+ * its {@link FrontEnd}), then the tunnel. Event-loop thread only.
  *
  * <p>Client→upstream bytes are read in chunks into a bounded per-flow queue and written when the scheduler
  * picks this flow ({@link #writeHeadChunk()}); upstream→client bytes are written straight through, with at most
@@ -49,7 +49,7 @@ final class Connection implements Flow, IoHandler {
     private final UpstreamSide upstreamSide = new UpstreamSide();
 
     private State state;
-    private RequestHeadParser parser;
+    private final FrontEnd frontEnd;
     private ConnectTarget target;
     private Dialer dialer;
     private SocketChannel upstream;
@@ -82,8 +82,9 @@ final class Connection implements Flow, IoHandler {
     private long establishedAt;
     private long lastActivity;
 
-    Connection(EventLoop loop, long id, SocketChannel client, SelectionKey clientKey, long now) {
+    Connection(EventLoop loop, long id, SocketChannel client, SelectionKey clientKey, long now, FrontEnd frontEnd) {
         this.loop = loop;
+        this.frontEnd = frontEnd;
         this.id = id;
         this.client = client;
         this.clientKey = clientKey;
@@ -98,7 +99,6 @@ final class Connection implements Flow, IoHandler {
     /** Starts reading the request head, with the whole-head deadline counted from accept. */
     void startHandshake() {
         state = State.READING_HEAD;
-        parser = new RequestHeadParser();
         loop.counters.openHandshakes++;
         loop.timers.arm(phaseTimer, acceptedAt + loop.config.handshakeTimeout().toNanos());
         updateInterest();
@@ -165,15 +165,24 @@ final class Connection implements Flow, IoHandler {
             return;
         }
         buf.flip();
-        switch (parser.feed(buf)) {
+        FrontEnd.Progress progress = frontEnd.feed(buf);
+        byte[] interim = frontEnd.takeInterimReply();
+        if (interim != null) {
+            try {
+                sendInterimReply(interim);
+            } catch (IOException e) {
+                loop.buffers.release(buf);
+                throw e;
+            }
+        }
+        switch (progress) {
             case NEED_MORE -> loop.buffers.release(buf);
             case FAILED -> {
                 loop.buffers.release(buf);
-                reject(parser.failure());
+                reject(frontEnd.failure());
             }
             case COMPLETE -> {
-                target = parser.target();
-                parser = null;
+                target = frontEnd.target();
                 if (buf.hasRemaining()) {
                     enqueue(buf); // pipelined bytes (a TLS ClientHello): forwarded first once connected
                 } else {
@@ -184,10 +193,31 @@ final class Connection implements Flow, IoHandler {
         }
     }
 
+    /** Mid-handshake bytes (the SOCKS5 method selection); written before any later reply. */
+    private void sendInterimReply(byte[] reply) throws IOException {
+        if (state == State.READING_HEAD) {
+            pendingDown = append(pendingDown, reply);
+            flushDown();
+        }
+    }
+
+    /** {@code reply} after what is left of {@code pending} (a heap buffer: only handshake replies are pending). */
+    private static ByteBuffer append(ByteBuffer pending, byte[] reply) {
+        if (pending == null || !pending.hasRemaining()) {
+            return ByteBuffer.wrap(reply);
+        }
+        ByteBuffer both = ByteBuffer.allocate(pending.remaining() + reply.length);
+        both.put(pending).put(reply).flip();
+        return both;
+    }
+
     private void onHeadComplete() {
         loop.timers.cancel(phaseTimer);
         DestinationPolicy policy = loop.policy;
         HandshakeFailure denied = policy.checkPort(target.port());
+        if (denied == null) {
+            denied = loop.threats.checkHost(target, clientAddress);
+        }
         if (denied != null) {
             reject(denied);
             return;
@@ -210,6 +240,11 @@ final class Connection implements Flow, IoHandler {
         if (error != null || addresses == null || addresses.isEmpty()) {
             String why = error == null ? "no addresses" : String.valueOf(error.getMessage());
             reject(HandshakeFailure.dnsError(target.host(), LogSafe.quote(why, 200)));
+            return;
+        }
+        HandshakeFailure threat = loop.threats.checkAddresses(target, addresses, clientAddress);
+        if (threat != null) {
+            reject(threat);
             return;
         }
         DestinationPolicy.Decision decision = loop.policy.check(target, addresses);
@@ -239,10 +274,15 @@ final class Connection implements Flow, IoHandler {
         establishedAt = System.nanoTime();
         lastActivity = establishedAt;
         if (LOG.isInfoEnabled()) {
-            LOG.info("flow {} CONNECT {} via {} from {}", id, target.authority(), format(address), clientAddress);
+            LOG.info("flow {} {} {} via {} from {}", id, frontEnd.protocol(), target.authority(), format(address),
+                    clientAddress);
         }
+        byte[] reply = frontEnd.successReply(localAddress(channel));
         ByteBuffer ok = loop.buffers.acquire();
-        ok.put(Responses.established()).flip();
+        if (pendingDown != null) {
+            ok.put(pendingDown); // an interim reply the client has not taken yet goes first
+        }
+        ok.put(reply).flip();
         pendingDown = ok;
         flushDown();
         if (state == State.CLOSED) {
@@ -587,8 +627,7 @@ final class Connection implements Flow, IoHandler {
         }
         state = State.REJECTING;
         releaseQueue();
-        ByteBuffer response = ByteBuffer.wrap(Responses.error(failure));
-        pendingDown = response;
+        pendingDown = append(pendingDown, frontEnd.failureReply(failure));
         try {
             flushDown();
         } catch (IOException e) {
@@ -684,6 +723,15 @@ final class Connection implements Flow, IoHandler {
             ch.close();
         } catch (IOException ignored) {
             // Nothing to do: the descriptor is released either way.
+        }
+    }
+
+    /** The proxy's end of a socket, or 0.0.0.0:0 if it is already gone (the next write will tell). */
+    private static InetSocketAddress localAddress(SocketChannel ch) {
+        try {
+            return (InetSocketAddress) ch.getLocalAddress();
+        } catch (IOException e) {
+            return new InetSocketAddress(0);
         }
     }
 

@@ -3,7 +3,11 @@ package dev.fyntr.transport.nio.internal;
 import dev.fyntr.api.spi.Flow;
 import dev.fyntr.api.spi.Scheduler;
 import dev.fyntr.transport.nio.ProxyStats;
+import dev.fyntr.transport.nio.internal.frontend.FrontEnd;
+import dev.fyntr.transport.nio.internal.frontend.HttpFrontEnd;
 import dev.fyntr.transport.nio.internal.policy.DestinationPolicy;
+import dev.fyntr.transport.nio.internal.socks.Socks5FrontEnd;
+import dev.fyntr.transport.nio.internal.threat.ThreatGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +29,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The proxy's single event-loop thread, an actor: it owns the selector, every channel, every flow's buffers and
@@ -53,15 +58,15 @@ final class EventLoop implements Runnable {
     final Scheduler scheduler;
     final String schedulerName;
     final DestinationPolicy policy;
+    final ThreatGuard threats;
     final int maxChunksPerFlow;
 
-    private final ServerSocketChannel server;
-    private final SelectionKey serverKey;
+    /** The HTTP CONNECT listener, and the SOCKS5 one when configured. */
+    private final List<Acceptor> acceptors = new ArrayList<>(2);
     private final ExecutorService resolverPool;
     private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final Set<Connection> connections = new LinkedHashSet<>();
     private final Consumer<SelectionKey> dispatch = this::dispatch;
-    private final Timer acceptResume = new Timer(this::resumeAccepting);
     private final Timer graceTimer = new Timer(this::onGraceExpired);
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
@@ -71,18 +76,26 @@ final class EventLoop implements Runnable {
     private long lastAcceptWarning;
     private volatile ProxyStats finalStats;
 
+    /**
+     * @param socks5Server the SOCKS5 listen socket, or {@code null} when that listener is off
+     * @param threats      the loaded threat feeds ({@link ThreatGuard#none()} without feeds)
+     */
     EventLoop(ProxyConfig config, Selector selector, ServerSocketChannel server, Scheduler scheduler,
-              String schedulerName, ExecutorService resolverPool) throws IOException {
+              String schedulerName, ExecutorService resolverPool,
+              ServerSocketChannel socks5Server, ThreatGuard threats) throws IOException {
         this.config = config;
         this.selector = selector;
-        this.server = server;
+        this.threats = threats;
         this.scheduler = scheduler;
         this.schedulerName = schedulerName;
         this.resolverPool = resolverPool;
         this.policy = DestinationPolicy.from(config);
         this.maxChunksPerFlow = Math.max(1, config.maxQueuedBytesPerFlow() / BufferPool.CHUNK_BYTES);
         this.buffers = new BufferPool(1024);
-        this.serverKey = server.register(selector, SelectionKey.OP_ACCEPT, new Acceptor());
+        acceptors.add(new Acceptor(server, HttpFrontEnd::new));
+        if (socks5Server != null) {
+            acceptors.add(new Acceptor(socks5Server, Socks5FrontEnd::new));
+        }
     }
 
     /** Runs {@code task} on the loop thread soon. Thread-safe. */
@@ -226,21 +239,33 @@ final class EventLoop implements Runnable {
 
     // ---- accept -----------------------------------------------------------------------------------------
 
+    /** One listen socket, and the protocol its connections speak. */
     private final class Acceptor implements IoHandler {
+        final ServerSocketChannel channel;
+        final SelectionKey key;
+        final Supplier<FrontEnd> protocol;
+        final Timer resume = new Timer(this::resume);
+
+        Acceptor(ServerSocketChannel channel, Supplier<FrontEnd> protocol) throws IOException {
+            this.channel = channel;
+            this.protocol = protocol;
+            this.key = channel.register(selector, SelectionKey.OP_ACCEPT, this);
+        }
+
         @Override
         public void onReady(SelectionKey key) {
             for (int i = 0; i < ACCEPTS_PER_EVENT && !shuttingDown; i++) {
                 SocketChannel ch;
                 try {
-                    ch = server.accept();
+                    ch = channel.accept();
                 } catch (IOException e) {
-                    onAcceptError(e);
+                    onAcceptError(this, e);
                     return;
                 }
                 if (ch == null) {
                     return;
                 }
-                accepted(ch);
+                accepted(ch, protocol.get());
             }
         }
 
@@ -248,15 +273,26 @@ final class EventLoop implements Runnable {
         public void onFailure(Throwable failure) {
             LOG.error("accept failed", failure);
         }
+
+        private void resume() {
+            if (!shuttingDown && key.isValid()) {
+                key.interestOps(SelectionKey.OP_ACCEPT);
+            }
+        }
+
+        void close() {
+            key.cancel();
+            closeQuietly(channel);
+        }
     }
 
-    private void accepted(SocketChannel ch) {
+    private void accepted(SocketChannel ch, FrontEnd frontEnd) {
         counters.connectionsAccepted++;
         try {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             SelectionKey key = ch.register(selector, 0);
-            Connection c = new Connection(this, nextFlowId++, ch, key, System.nanoTime());
+            Connection c = new Connection(this, nextFlowId++, ch, key, System.nanoTime(), frontEnd);
             connections.add(c);
             if (config.maxConnections() > 0 && counters.open() >= config.maxConnections()) {
                 c.rejectAtCapacity();
@@ -273,7 +309,7 @@ final class EventLoop implements Runnable {
      * EMFILE and friends: log (at most once a second) and stop accepting for a moment instead of spinning on a
      * listen socket that stays ready.
      */
-    private void onAcceptError(IOException e) {
+    private void onAcceptError(Acceptor acceptor, IOException e) {
         long now = System.nanoTime();
         if (now - lastAcceptWarning > 1_000_000_000L) {
             lastAcceptWarning = now;
@@ -281,15 +317,9 @@ final class EventLoop implements Runnable {
                     + "open files', raise the limit (ulimit -n) or lower --max-connections", e.getMessage(),
                     counters.open());
         }
-        if (serverKey.isValid()) {
-            serverKey.interestOps(0);
-            timers.arm(acceptResume, now + ACCEPT_PAUSE_NANOS);
-        }
-    }
-
-    private void resumeAccepting() {
-        if (!shuttingDown && serverKey.isValid()) {
-            serverKey.interestOps(SelectionKey.OP_ACCEPT);
+        if (acceptor.key.isValid()) {
+            acceptor.key.interestOps(0);
+            timers.arm(acceptor.resume, now + ACCEPT_PAUSE_NANOS);
         }
     }
 
@@ -304,8 +334,9 @@ final class EventLoop implements Runnable {
             return;
         }
         shuttingDown = true;
-        serverKey.cancel();
-        closeQuietly(server);
+        for (Acceptor a : acceptors) {
+            a.close();
+        }
         for (Connection c : new ArrayList<>(connections)) {
             if (!c.isEstablished()) {
                 c.close("proxy shutting down");
@@ -337,7 +368,9 @@ final class EventLoop implements Runnable {
                 LOG.warn("error while closing {}", c, e);
             }
         }
-        closeQuietly(server);
+        for (Acceptor a : acceptors) {
+            closeQuietly(a.channel);
+        }
         finalStats = counters.snapshot();
         try {
             selector.close();

@@ -5,6 +5,7 @@ import dev.fyntr.api.spi.Scheduler;
 import dev.fyntr.api.spi.SchedulerProvider;
 import dev.fyntr.transport.nio.FyntrProxy;
 import dev.fyntr.transport.nio.ProxyStats;
+import dev.fyntr.transport.nio.internal.threat.ThreatGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -31,16 +33,18 @@ public final class ProxyServer implements FyntrProxy {
 
     private final ProxyConfig config;
     private final InetSocketAddress address;
+    private final InetSocketAddress socks5Address;
     private final String schedulerName;
     private final EventLoop loop;
     private final Thread thread;
     private final ThreadPoolExecutor resolverPool;
     private final AtomicBoolean closing = new AtomicBoolean();
 
-    private ProxyServer(ProxyConfig config, InetSocketAddress address, String schedulerName, EventLoop loop,
-                        Thread thread, ThreadPoolExecutor resolverPool) {
+    private ProxyServer(ProxyConfig config, InetSocketAddress address, InetSocketAddress socks5Address,
+                        String schedulerName, EventLoop loop, Thread thread, ThreadPoolExecutor resolverPool) {
         this.config = config;
         this.address = address;
+        this.socks5Address = socks5Address;
         this.schedulerName = schedulerName;
         this.loop = loop;
         this.thread = thread;
@@ -51,8 +55,11 @@ public final class ProxyServer implements FyntrProxy {
     public static FyntrProxy start(ProxyConfig config) throws IOException {
         SchedulerProvider provider = Schedulers.provider(config.schedulerName());
         Scheduler scheduler = provider.create(config.schedulerConfig());
+        // Before any socket: a bad feed fails the start without touching the network.
+        ThreatGuard threats = ThreatGuard.load(config.threatFeedFiles(), config.threatAction());
         int instance = INSTANCES.incrementAndGet();
         ServerSocketChannel server = ServerSocketChannel.open();
+        ServerSocketChannel socks5Server = null;
         Selector selector = null;
         ThreadPoolExecutor resolverPool = null;
         try {
@@ -65,19 +72,30 @@ public final class ProxyServer implements FyntrProxy {
                         + (config.port() != 0 ? " (is another process using port " + config.port() + "?)" : ""));
             }
             server.configureBlocking(false);
+            if (config.socks5Port() >= 0) {
+                socks5Server = ServerSocketChannel.open();
+                listen(socks5Server, new InetSocketAddress(config.socks5Bind(), config.socks5Port()), config, "SOCKS5 ");
+            }
             selector = Selector.open();
             resolverPool = new ThreadPoolExecutor(4, 4, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(4096),
                     daemonThreads("fyntr-resolver-" + instance + "-"));
             resolverPool.allowCoreThreadTimeOut(true);
-            EventLoop loop = new EventLoop(config, selector, server, scheduler, provider.name(), resolverPool);
+            EventLoop loop = new EventLoop(config, selector, server, scheduler, provider.name(), resolverPool,
+                    socks5Server, threats);
             Thread thread = new Thread(loop, "fyntr-loop-" + instance);
             InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
-            ProxyServer proxy = new ProxyServer(config, bound, provider.name(), loop, thread, resolverPool);
+            InetSocketAddress socks5Bound = socks5Server == null ? null
+                    : (InetSocketAddress) socks5Server.getLocalAddress();
+            ProxyServer proxy = new ProxyServer(config, bound, socks5Bound, provider.name(), loop, thread,
+                    resolverPool);
             thread.start();
             proxy.logStartup();
             return proxy;
         } catch (IOException | RuntimeException e) {
             server.close();
+            if (socks5Server != null) {
+                socks5Server.close();
+            }
             if (selector != null) {
                 selector.close();
             }
@@ -86,6 +104,19 @@ public final class ProxyServer implements FyntrProxy {
             }
             throw e;
         }
+    }
+
+    /** Binds a second listener (SOCKS5) like the first, with the same kind of message when the port is taken. */
+    private static void listen(ServerSocketChannel ch, InetSocketAddress at, ProxyConfig config, String what)
+            throws IOException {
+        ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        try {
+            ch.bind(at, config.listenBacklog());
+        } catch (BindException e) {
+            throw new BindException("cannot listen for " + what + "on " + Connection.format(at) + ": "
+                    + e.getMessage() + (at.getPort() != 0 ? " (is another process using port " + at.getPort() + "?)" : ""));
+        }
+        ch.configureBlocking(false);
     }
 
     private void logStartup() {
@@ -97,6 +128,16 @@ public final class ProxyServer implements FyntrProxy {
         if (!config.bind().isLoopbackAddress()) {
             LOG.warn("listening on non-loopback address {}: Fyntr has no authentication, so anyone who can reach "
                     + "this port can use it as a proxy", config.bind().getHostAddress());
+        }
+        if (socks5Address != null) {
+            LOG.info("SOCKS5 listening on {} (no authentication, CONNECT only)", Connection.format(socks5Address));
+            if (!config.socks5Bind().isLoopbackAddress()) {
+                LOG.warn("SOCKS5 listening on non-loopback address {}: SOCKS5 here has no authentication, so anyone "
+                        + "who can reach this port can use it as a proxy", config.socks5Bind().getHostAddress());
+            }
+        }
+        if (loop.threats.hasFeeds()) {
+            LOG.info("{}", loop.threats.describe());
         }
         FileDescriptorGuard.check(config.maxConnections());
     }
@@ -113,6 +154,11 @@ public final class ProxyServer implements FyntrProxy {
     @Override
     public InetSocketAddress address() {
         return address;
+    }
+
+    @Override
+    public Optional<InetSocketAddress> socks5Address() {
+        return Optional.ofNullable(socks5Address);
     }
 
     @Override

@@ -25,6 +25,6 @@ final class Timer implements Comparable<Timer> {
 
     @Override
     public int compareTo(Timer o) {
-        return Long.compare(heapKey, o.heapKey);
+        return Long.signum(heapKey - o.heapKey); // nanoTime order: compare differences, never raw values
     }
 }

@@ -1,0 +1,40 @@
+package dev.fyntr.transport.nio.internal;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FileDescriptorGuardTest {
+
+    @Test
+    void shouldNeedTwoDescriptorsPerConnectionPlusHeadroom() {
+        assertEquals(2064, FileDescriptorGuard.needed(1000));
+    }
+
+    @Test
+    void shouldStayQuietWhenTheLimitIsEnough() {
+        assertNull(FileDescriptorGuard.warning(1000, 2064));
+        assertNull(FileDescriptorGuard.warning(1000, 1 << 20));
+    }
+
+    @Test
+    void shouldNameBothNumbersAndTheFixWhenTheLimitIsTooLow() {
+        String w = FileDescriptorGuard.warning(1000, 1024);
+        assertTrue(w.contains("1024") && w.contains("2064"), w);
+        assertTrue(w.contains("ulimit -n") && w.contains("--max-connections"), w);
+        assertTrue(w.contains("480"), "suggests a max-connections that fits: " + w);
+    }
+
+    @Test
+    void shouldWarnThatUnlimitedConnectionsAreBoundByTheDescriptorLimit() {
+        String w = FileDescriptorGuard.warning(0, 1024);
+        assertTrue(w.contains("unlimited") && w.contains("1024"), w);
+    }
+
+    @Test
+    void shouldSkipTheCheckWhereTheLimitIsUnknown() {
+        assertNull(FileDescriptorGuard.warning(1000, -1));
+    }
+}
