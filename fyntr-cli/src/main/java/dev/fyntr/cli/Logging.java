@@ -27,7 +27,8 @@ final class Logging {
         if (!level.showsStackTraces()) {
             // The transport logs its own short startup line from this class; the command logs the complete one
             // (with the version, which the transport cannot read on the module path), so one is enough. Its
-            // warnings (non-loopback bind, open-files limit) still show.
+            // warnings (non-loopback bind, open-files limit) still show. Its other INFO lines (the SOCKS5 listener,
+            // the threat feeds) are hidden too: whoever adds those flags must log them here or lift this.
             setIfAbsent("log." + TRANSPORT_STARTUP_LOGGER, "warn");
         }
     }
