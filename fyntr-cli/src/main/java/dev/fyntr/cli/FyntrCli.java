@@ -241,9 +241,9 @@ public final class FyntrCli {
                             + "and a second signal cannot cut the grace period short");
                 }
             }
-            // The transport has already warned about a non-loopback bind and a low open-files limit (SPEC §9).
-            log.info("fyntr {} listening on {} ({})", Version.get(), hostPort(proxy.address()),
-                    summary(options, proxy.schedulerName()));
+            // The transport logged "fyntr <version> listening on …" and its warnings (non-loopback bind,
+            // open-files limit, SPEC §9); the command adds the settings it was given.
+            log.info("settings: {}", summary(options, proxy.schedulerName()));
             while (!ctx.signals().awaitRequest(LIVENESS_CHECK_SECONDS, TimeUnit.SECONDS)) {
                 if (proxy.isClosing()) {
                     proxy.close();

@@ -10,7 +10,6 @@ package dev.fyntr.cli;
 final class Logging {
 
     private static final String PREFIX = "org.slf4j.simpleLogger.";
-    static final String TRANSPORT_STARTUP_LOGGER = "dev.fyntr.transport.nio.internal.ProxyServer";
 
     private Logging() {
     }
@@ -24,13 +23,6 @@ final class Logging {
         setIfAbsent("showShortLogName", "true");
         setIfAbsent("levelInBrackets", "false");
         setIfAbsent("logFile", "System.err");
-        if (!level.showsStackTraces()) {
-            // The transport logs its own short startup line from this class; the command logs the complete one
-            // (with the version, which the transport cannot read on the module path), so one is enough. Its
-            // warnings (non-loopback bind, open-files limit) still show. Its other INFO lines (the SOCKS5 listener,
-            // the threat feeds) are hidden too: whoever adds those flags must log them here or lift this.
-            setIfAbsent("log." + TRANSPORT_STARTUP_LOGGER, "warn");
-        }
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -47,6 +47,8 @@ final class ProxyProcess implements AutoCloseable {
             throw new AssertionError("no port in the startup line: " + line);
         }
         port = Integer.parseInt(m.group(1));
+        // Logged after the signal handlers are installed: only then is a SIGTERM handled as a graceful stop.
+        awaitLine("settings: ", Duration.ofSeconds(60));
     }
 
     /** {@code java -p target/lib:target/fyntr-cli.jar -m dev.fyntr.cli --port 0 ARGS}, once it listens. */
