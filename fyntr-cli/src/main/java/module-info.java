@@ -1,4 +1,14 @@
-/** The {@code fyntr} command. */
+/**
+ * The {@code fyntr} command: flags and {@code FYNTR_*} variables over the {@code FyntrProxy} builder, logging
+ * through slf4j-simple, and signal handling. It exports nothing; run it with {@code -m dev.fyntr.cli}.
+ */
 module dev.fyntr.cli {
     requires dev.fyntr.transport.nio;
+    requires info.picocli;
+    requires org.slf4j;
+    // sun.misc.Signal, reached by reflection (see ShutdownSignals); required so that it is in the module graph.
+    requires jdk.unsupported;
+
+    // picocli sets the @Option fields and creates the converters reflectively.
+    opens dev.fyntr.cli to info.picocli;
 }

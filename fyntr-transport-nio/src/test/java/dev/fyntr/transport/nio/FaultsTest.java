@@ -104,7 +104,7 @@ class FaultsTest {
             }
         }, 16, 16 * 1024));
         FyntrProxy proxy = track(Fixtures.proxyTo(slow.port()).maxQueuedBytesPerFlow(bound).start());
-        long total = 16L * 1024 * 1024;
+        long total = 64L * 1024 * 1024;
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (ProxyClient c = new ProxyClient(proxy)) {
             assertEquals(200, c.connect("127.0.0.1:" + slow.port()).status());
@@ -118,7 +118,16 @@ class FaultsTest {
                 return null;
             });
             // While the upstream reads nothing, the proxy fills its queue to the bound and then stops reading.
-            Fixtures.await("queue filled", Duration.ofSeconds(20), () -> proxy.stats().queuedBytes() >= bound);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            ProxyStats st = proxy.stats();
+            while (st.queuedBytes() < bound) {
+                if (sending.isDone()) {
+                    sending.get(); // a failed writer explains a queue that never fills
+                }
+                assertTrue(System.nanoTime() < deadline, "queue never filled: " + st);
+                Thread.sleep(10);
+                st = proxy.stats();
+            }
             long maxSeen = 0;
             for (int i = 0; i < 20; i++) {
                 maxSeen = Math.max(maxSeen, proxy.stats().queuedBytes());

@@ -129,9 +129,7 @@ public final class ProxyServer implements FyntrProxy {
     }
 
     private void logStartup() {
-        String version = FyntrProxy.class.getPackage().getImplementationVersion();
-        LOG.info("fyntr {} listening on {} (scheduler {}, max {} connections; {})",
-                version == null ? "(dev)" : version, Connection.format(address), schedulerName,
+        LOG.info("fyntr {} listening on {} (scheduler {}, max {} connections; {})", version(), Connection.format(address), schedulerName,
                 config.maxConnections() == 0 ? "unlimited" : String.valueOf(config.maxConnections()),
                 loop.policy.describe());
         if (!config.bind().isLoopbackAddress()) {
@@ -149,6 +147,19 @@ public final class ProxyServer implements FyntrProxy {
             LOG.info("{}", loop.threats.describe());
         }
         FileDescriptorGuard.check(config.maxConnections());
+    }
+
+    /** The module's version on the module path, the jar manifest's on the class path, else "(dev)". */
+    static String version() {
+        Module module = FyntrProxy.class.getModule();
+        if (module.getDescriptor() != null) {
+            var v = module.getDescriptor().rawVersion();
+            if (v.isPresent()) {
+                return v.get();
+            }
+        }
+        String v = FyntrProxy.class.getPackage().getImplementationVersion();
+        return v == null ? "(dev)" : v;
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {

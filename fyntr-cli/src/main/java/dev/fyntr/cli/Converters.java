@@ -1,0 +1,182 @@
+package dev.fyntr.cli;
+
+import dev.fyntr.transport.nio.FyntrProxy;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * picocli converters for every typed flag. Environment variables go through the same converters (picocli applies
+ * them to default values too), so a bad {@code FYNTR_PORT} gets the same message as a bad {@code --port}.
+ * Messages have the form {@code 'VALUE' PROBLEM; accepted: FORMS}; the command adds the flag's name in front.
+ */
+final class Converters {
+
+    private Converters() {
+    }
+
+    /** Listen port, 0 (any free port) to 65535. */
+    static final class ListenPort implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return integer(value, 0, 65535, "a port number 0-65535 (0 = any free port)");
+        }
+    }
+
+    /** A destination port in a comma list, 1 to 65535. */
+    static final class DestinationPort implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return integer(value, 1, 65535, "port numbers 1-65535, comma-separated (e.g. 8443,9443)");
+        }
+    }
+
+    /** A count where 0 means unlimited. */
+    static final class Count implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return integer(value, 0, Integer.MAX_VALUE, "a whole number, 0 = unlimited");
+        }
+    }
+
+    /** A duration where 0 is allowed (it means never, or no grace). */
+    static final class NonNegativeDuration implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return duration(value);
+        }
+    }
+
+    /** A duration that must be more than 0. */
+    static final class PositiveDuration implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d = duration(value);
+            if (d.isZero()) {
+                throw new TypeConversionException(Units.quote(value) + " must be more than 0; accepted: "
+                        + Units.DURATION_FORMS);
+            }
+            return d;
+        }
+    }
+
+    /** {@code auto} or a fixed quantum size. */
+    static final class QuantumConverter implements ITypeConverter<Quantum> {
+        private static final String FORMS = "auto, or a size from 1 B to 1 MiB: " + Units.SIZE_FORMS;
+
+        @Override
+        public Quantum convert(String value) {
+            if (value != null && value.strip().equalsIgnoreCase("auto")) {
+                return Quantum.AUTO;
+            }
+            long bytes;
+            try {
+                bytes = Units.size(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(Units.quote(value) + " is not a quantum; accepted: " + FORMS);
+            }
+            if (bytes < 1 || bytes > Quantum.MAX_BYTES) {
+                throw new TypeConversionException(Units.quote(value) + " is out of range; accepted: " + FORMS);
+            }
+            return Quantum.fixed((int) bytes);
+        }
+    }
+
+    /**
+     * A rate in bytes per second ({@code 20mbit}, {@code 5MB}, {@code 512KiB}). No flag uses it yet; the rate
+     * flags of SPEC §2 will.
+     */
+    static final class Rate implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return Units.rate(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A CIDR range, checked by the builder's own parser so the command accepts exactly what the proxy does. */
+    static final class CidrRange implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                FyntrProxy.builder().allowCidrs(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(withoutPrefix(e.getMessage(), "allowCidrs: ")
+                        + (e.getMessage().contains("expected") ? "" : "; accepted: ADDRESS/PREFIX, e.g. 10.0.0.0/8 or fc00::/7"));
+            }
+            return value.strip();
+        }
+    }
+
+    /** A domain name, checked by the builder. */
+    static final class DomainName implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                FyntrProxy.builder().allowDomains(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(withoutPrefix(e.getMessage(), "allowDomains: ")
+                        + "; accepted: domain names, comma-separated (e.g. example.com,s3.amazonaws.com)");
+            }
+            return value.strip();
+        }
+    }
+
+    /** One of the log levels of slf4j-simple, in any case. */
+    static final class Level implements ITypeConverter<LogLevel> {
+        @Override
+        public LogLevel convert(String value) {
+            String s = value == null ? "" : value.strip().toUpperCase(Locale.ROOT);
+            for (LogLevel level : LogLevel.values()) {
+                if (level.name().equals(s)) {
+                    return level;
+                }
+            }
+            throw new TypeConversionException(Units.quote(value) + " is not a log level; accepted: "
+                    + "error, warn, info, debug, trace");
+        }
+    }
+
+    /** The environment's spelling of a switch: true/false, 1/0, yes/no, on/off. */
+    static boolean envSwitch(String value) {
+        String s = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+        switch (s) {
+            case "1": case "true": case "yes": case "on":
+                return true;
+            case "0": case "false": case "no": case "off": case "":
+                return false;
+            default:
+                throw new TypeConversionException(Units.quote(value) + " is not a switch; accepted: "
+                        + "true/false, 1/0, yes/no, on/off");
+        }
+    }
+
+    private static int integer(String value, int min, int max, String forms) {
+        String s = value == null ? "" : value.strip();
+        if (s.isEmpty() || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new TypeConversionException(Units.quote(value) + " is not a whole number; accepted: " + forms);
+        }
+        long n = s.length() > 18 ? Long.MAX_VALUE : Long.parseLong(s);
+        if (n < min || n > max) {
+            throw new TypeConversionException(Units.quote(value) + " is out of range; accepted: " + forms);
+        }
+        return (int) n;
+    }
+
+    private static Duration duration(String value) {
+        try {
+            return Units.duration(value);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+
+    private static String withoutPrefix(String message, String prefix) {
+        return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+    }
+}

@@ -1,0 +1,441 @@
+package dev.fyntr.cli;
+
+import dev.fyntr.api.Schedulers;
+import dev.fyntr.api.UnknownSchedulerException;
+import dev.fyntr.transport.nio.FyntrProxy;
+import dev.fyntr.transport.nio.FyntrProxyBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.Charset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code fyntr} command: parses flags and {@code FYNTR_*} variables, configures a {@link FyntrProxyBuilder},
+ * starts the proxy and stops it on SIGINT/SIGTERM. It has no proxy logic of its own.
+ *
+ * <p>Exit statuses: 0 normal stop, {@code --help}, {@code --version}, {@code --dry-run}; 1 runtime failure
+ * ({@code fyntr: port 9999 is already in use …}); 2 bad usage (one line naming the flag or variable, the bad value
+ * and the accepted forms, then {@value #USAGE_HINT}).
+ */
+public final class FyntrCli {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+    static final String USAGE_HINT = "Try 'fyntr --help' for more information.";
+
+    /** How often the waiting main thread checks that the proxy has not stopped by itself. */
+    private static final long LIVENESS_CHECK_SECONDS = 1;
+
+    private FyntrCli() {
+    }
+
+    /** Resolves {@code --bind}; {@link InetAddress#getByName} in production, a fake in tests (no real DNS). */
+    @FunctionalInterface
+    interface HostResolver {
+        InetAddress resolve(String host) throws UnknownHostException;
+    }
+
+    /**
+     * Finds a scheduler provider by name ({@link Schedulers#provider} in production) and returns its name.
+     * Throws {@link IllegalArgumentException} (normally {@link UnknownSchedulerException}) listing the names found.
+     */
+    @FunctionalInterface
+    interface SchedulerLookup {
+        String find(String nameOrNull);
+    }
+
+    /** The real lookup through {@link ServiceLoader}. */
+    static final SchedulerLookup SERVICE_LOADER = name -> Schedulers.provider(name).name();
+
+    /**
+     * What the command needs from its process, so that tests can run it in-process.
+     *
+     * @param installOsSignalHandlers whether to take over SIGINT/SIGTERM and add a shutdown hook (the real command
+     *                                only: both are process-wide)
+     */
+    record Context(Map<String, String> env, PrintWriter out, PrintWriter err, HostResolver resolver,
+                   SchedulerLookup schedulers, ShutdownSignals signals, boolean installOsSignalHandlers) {
+    }
+
+    /** Runs the command and exits with its status. */
+    public static void main(String[] args) {
+        Charset charset = Charset.defaultCharset();
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, charset), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, charset), true);
+        ShutdownSignals signals = new ShutdownSignals(status -> Runtime.getRuntime().halt(status), message -> {
+            err.println(message);
+            err.flush();
+        });
+        int status = run(args, new Context(System.getenv(), out, err, InetAddress::getByName, SERVICE_LOADER, signals, true));
+        out.flush();
+        err.flush();
+        System.exit(status);
+    }
+
+    /** Parses, validates and (unless a help, version or dry run) runs until stopped; returns the exit status. */
+    static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        ShutdownSignals signals = new ShutdownSignals(status -> {
+            throw new IllegalStateException("halt(" + status + ") outside the real command");
+        }, err::println);
+        return run(args, new Context(env, out, err, InetAddress::getByName, SERVICE_LOADER, signals, false));
+    }
+
+    static int run(String[] args, Context ctx) {
+        try {
+            return runChecked(args, ctx);
+        } catch (UsageException e) {
+            ctx.err().println("fyntr: " + e.getMessage());
+            ctx.err().println(USAGE_HINT);
+            return EXIT_USAGE;
+        } catch (RuntimeException e) {
+            // e.g. two scheduler providers with one name: a broken installation, not a usage error.
+            ctx.err().println("fyntr: " + e.getMessage());
+            return EXIT_FAILURE;
+        } finally {
+            ctx.out().flush();
+            ctx.err().flush();
+        }
+    }
+
+    /** A bad flag or variable; the message names it, the bad value and the accepted forms. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static CommandLine commandLine(FyntrCommand options, Map<String, String> env) {
+        CommandLine commandLine = new CommandLine(options);
+        commandLine.setDefaultValueProvider(new EnvironmentDefaults(env));
+        HelpLayout.install(commandLine);
+        return commandLine;
+    }
+
+    /**
+     * The flags and variables, parsed and converted (but the bind address not yet resolved).
+     *
+     * @param sources tells, for messages, whether a value came from a flag or a variable
+     */
+    record Parsed(FyntrCommand options, CommandLine commandLine, Sources sources) {
+    }
+
+    /** Parses flags over variables over defaults; a bad value is a {@link UsageException}. */
+    static Parsed parse(String[] args, Map<String, String> env) throws UsageException {
+        FyntrCommand options = new FyntrCommand();
+        CommandLine commandLine = commandLine(options, env);
+        Sources sources = new Sources(commandLine, args, env);
+        ParseResult parsed;
+        try {
+            parsed = commandLine.parseArgs(args);
+        } catch (ParameterException e) {
+            throw new UsageException(describe(e, sources));
+        }
+        if (!commandLine.isUsageHelpRequested() && !commandLine.isVersionHelpRequested()) {
+            applySwitchVariables(commandLine, parsed, sources);
+        }
+        return new Parsed(options, commandLine, sources);
+    }
+
+    private static int runChecked(String[] args, Context ctx) throws UsageException {
+        Parsed parsed = parse(args, ctx.env());
+        CommandLine commandLine = parsed.commandLine();
+        FyntrCommand options = parsed.options();
+        Sources sources = parsed.sources();
+        if (commandLine.isUsageHelpRequested()) {
+            commandLine.usage(ctx.out());
+            return EXIT_OK;
+        }
+        if (commandLine.isVersionHelpRequested()) {
+            commandLine.printVersionHelp(ctx.out());
+            return EXIT_OK;
+        }
+
+        InetAddress bind = resolveBind(options.bind, ctx.resolver(), sources);
+        String schedulerName = checkScheduler(options.scheduler, ctx.schedulers(), sources);
+        FyntrProxyBuilder builder = configure(options, bind);
+        if (options.dryRun) {
+            // Without a start the transport logs nothing, so the dry run gives its warning itself.
+            for (String warning : warnings(options, bind)) {
+                ctx.err().println("fyntr: warning: " + warning);
+            }
+            ctx.out().println("fyntr " + Version.get() + " would listen on " + hostPort(bind, options.port) + " ("
+                    + summary(options, schedulerName) + "); dry run, not listening");
+            return EXIT_OK;
+        }
+        return serve(builder, options, bind, ctx);
+    }
+
+    /** Builds the proxy's configuration. The converters have checked every value, so the builder accepts them. */
+    static FyntrProxyBuilder configure(FyntrCommand o, InetAddress bind) {
+        FyntrProxyBuilder builder = FyntrProxy.builder()
+                .bind(bind)
+                .port(o.port)
+                .maxConnections(o.maxConnections)
+                .idleTimeout(o.idleTimeout)
+                .handshakeTimeout(o.handshakeTimeout)
+                .connectTimeout(o.connectTimeout)
+                .shutdownGrace(o.shutdownGrace)
+                .scheduler(o.scheduler)
+                .sparseFlowPriority(!o.noSparsePriority)
+                .allowPorts(o.allowPorts.stream().mapToInt(Integer::intValue).toArray())
+                .defaultAllowPort(!o.noDefaultAllowPort)
+                .allowCidrs(o.allowCidrs.toArray(String[]::new))
+                .denyCidrs(o.denyCidrs.toArray(String[]::new))
+                .allowDomains(o.allowDomains.toArray(String[]::new));
+        if (o.quantum.isAuto()) {
+            builder.adaptiveQuantum();
+        } else {
+            builder.fixedQuantum(o.quantum.fixedBytes());
+        }
+        return builder;
+    }
+
+    private static int serve(FyntrProxyBuilder builder, FyntrCommand options, InetAddress bind, Context ctx) {
+        Logging.configure(options.logLevel);
+        Logger log = LoggerFactory.getLogger("fyntr");
+        FyntrProxy proxy;
+        try {
+            proxy = builder.start();
+        } catch (BindException e) {
+            String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("in use")
+                    ? "port " + options.port + " is already in use on " + bind.getHostAddress()
+                      + "; stop the other process or choose another --port"
+                    : "cannot listen on " + hostPort(bind, options.port) + ": " + e.getMessage();
+            return failure(ctx, message, e, options.logLevel);
+        } catch (IOException | RuntimeException e) {
+            return failure(ctx, "could not start: " + e, e, options.logLevel);
+        }
+
+        Thread hook = null;
+        try {
+            boolean handlers = ctx.installOsSignalHandlers() && ctx.signals().installOsHandlers();
+            if (ctx.installOsSignalHandlers()) {
+                // Also covers SIGHUP, and SIGINT/SIGTERM when the handlers could not be installed.
+                hook = new Thread(proxy::close, "fyntr-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                if (!handlers) {
+                    log.debug("SIGINT/SIGTERM handlers not installed; a shutdown hook closes the proxy instead, "
+                            + "and a second signal cannot cut the grace period short");
+                }
+            }
+            // The transport logged "fyntr <version> listening on …" and its warnings (non-loopback bind,
+            // open-files limit, SPEC §9); the command adds the settings it was given.
+            log.info("settings: {}", summary(options, proxy.schedulerName()));
+            while (!ctx.signals().awaitRequest(LIVENESS_CHECK_SECONDS, TimeUnit.SECONDS)) {
+                if (proxy.isClosing()) {
+                    proxy.close();
+                    return failure(ctx, "the proxy stopped unexpectedly; see the log above", null, options.logLevel);
+                }
+            }
+            log.info("{}: stopping; open tunnels may finish for up to {} (signal again to exit at once)",
+                    ctx.signals().firstSignal(), Units.formatDuration(options.shutdownGrace));
+            proxy.close();
+            log.info("stopped");
+            return EXIT_OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            proxy.close();
+            return EXIT_OK;
+        } catch (RuntimeException e) {
+            proxy.close();
+            return failure(ctx, e.toString(), e, options.logLevel);
+        } finally {
+            removeHook(hook);
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        if (hook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // Already shutting down: the hook runs and finds the proxy closed.
+        }
+    }
+
+    private static int failure(Context ctx, String message, Throwable cause, LogLevel level) {
+        ctx.err().println("fyntr: " + message);
+        if (cause != null && level.showsStackTraces()) {
+            cause.printStackTrace(ctx.err());
+        }
+        return EXIT_FAILURE;
+    }
+
+    /** picocli's parse error as one line: which flag or variable, the bad value, the accepted forms. */
+    static String describe(ParameterException e, Sources sources) {
+        if (e.getArgSpec() instanceof OptionSpec && e.getCause() instanceof TypeConversionException) {
+            OptionSpec option = (OptionSpec) e.getArgSpec();
+            return "invalid value for " + sources.of(option) + ": " + e.getCause().getMessage();
+        }
+        String message = e.getMessage();
+        String line = message.isEmpty() ? message
+                : Character.toLowerCase(message.charAt(0)) + message.substring(1);
+        if (e instanceof UnmatchedArgumentException) {
+            List<String> suggestions = ((UnmatchedArgumentException) e).getSuggestions();
+            if (!suggestions.isEmpty()) {
+                line += "; did you mean " + String.join(" or ", suggestions) + "?";
+            }
+        }
+        return line;
+    }
+
+    /** Reads the variables of the switches, which {@link EnvironmentDefaults} leaves to us. */
+    private static void applySwitchVariables(CommandLine commandLine, ParseResult parsed, Sources sources)
+            throws UsageException {
+        EnvironmentDefaults defaults = new EnvironmentDefaults(sources.env);
+        for (OptionSpec option : commandLine.getCommandSpec().options()) {
+            if (!EnvironmentDefaults.hasVariable(option) || !EnvironmentDefaults.isSwitch(option)
+                    || parsed.hasMatchedOption(option)) {
+                continue;
+            }
+            String value = defaults.lookup(option);
+            if (value == null) {
+                continue;
+            }
+            try {
+                option.setValue(Converters.envSwitch(value));
+            } catch (TypeConversionException e) {
+                throw new UsageException("invalid value for " + sources.of(option) + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static InetAddress resolveBind(String value, HostResolver resolver, Sources sources)
+            throws UsageException {
+        String forms = "; accepted: an IP address or a host name, without a port (e.g. 127.0.0.1, ::1, 0.0.0.0, "
+                + "localhost)";
+        String s = value == null ? "" : value.strip();
+        String where = "invalid value for " + sources.of("--bind") + ": ";
+        if (s.isEmpty()) {
+            throw new UsageException(where + "'' is empty" + forms);
+        }
+        boolean hostWithPort = s.indexOf(':') == s.lastIndexOf(':') && s.indexOf(':') > 0 && !s.startsWith("[");
+        if (hostWithPort || s.matches("\\[.*]:\\d+") || s.contains("/") || s.chars().anyMatch(Character::isWhitespace)) {
+            throw new UsageException(where + Units.quote(value) + " is not an address"
+                    + (hostWithPort ? " (the port goes in --port)" : "") + forms);
+        }
+        try {
+            return resolver.resolve(s);
+        } catch (UnknownHostException | RuntimeException e) {
+            throw new UsageException(where + Units.quote(value) + " is not an IP address and does not resolve ("
+                    + e.getMessage() + ")" + forms);
+        }
+    }
+
+    /** Checks the scheduler name as the builder will see it; returns the name in use. */
+    private static String checkScheduler(String name, SchedulerLookup lookup, Sources sources)
+            throws UsageException {
+        String normalized = name == null ? null : name.strip().toLowerCase(Locale.ROOT);
+        try {
+            return lookup.find(normalized);
+        } catch (IllegalArgumentException e) {
+            // UnknownSchedulerException from ServiceLoader's lookup: its message lists the names found.
+            throw new UsageException("invalid value for " + sources.of("--scheduler") + ": " + e.getMessage());
+        }
+    }
+
+    private static List<String> warnings(FyntrCommand o, InetAddress bind) {
+        if (bind.isLoopbackAddress()) {
+            return List.of();
+        }
+        return List.of("listening on " + bind.getHostAddress() + ", which is not a loopback address: fyntr has no "
+                + "authentication, so anyone who can reach port " + o.port + " can use it as a proxy");
+    }
+
+    /** The part of the startup line after the address: scheduler, limits, policy. */
+    static String summary(FyntrCommand o, String schedulerName) {
+        TreeSet<Integer> ports = new TreeSet<>(o.allowPorts);
+        if (!o.noDefaultAllowPort) {
+            ports.add(443);
+        }
+        return "scheduler " + schedulerName
+                + ", max " + (o.maxConnections == 0 ? "unlimited" : String.valueOf(o.maxConnections)) + " connections"
+                + ", quantum " + o.quantum
+                + ", sparse-flow priority " + (o.noSparsePriority ? "off" : "on")
+                + ", idle timeout " + (o.idleTimeout.isZero() ? "never" : Units.formatDuration(o.idleTimeout))
+                + ", handshake timeout " + Units.formatDuration(o.handshakeTimeout)
+                + ", connect timeout " + Units.formatDuration(o.connectTimeout)
+                + ", shutdown grace " + Units.formatDuration(o.shutdownGrace)
+                + "; ports " + (ports.isEmpty() ? "none" : join(ports))
+                + ", allow-cidr " + (o.allowCidrs.isEmpty() ? "none" : String.join(",", o.allowCidrs))
+                + ", deny-cidr " + (o.denyCidrs.isEmpty() ? "built-in" : "built-in+" + String.join(",", o.denyCidrs))
+                + ", allow-domain " + (o.allowDomains.isEmpty() ? "none" : String.join(",", o.allowDomains));
+    }
+
+    private static String join(Iterable<Integer> ports) {
+        StringBuilder sb = new StringBuilder();
+        for (int p : ports) {
+            sb.append(sb.length() == 0 ? "" : ",").append(p);
+        }
+        return sb.toString();
+    }
+
+    static String hostPort(InetSocketAddress address) {
+        return hostPort(address.getAddress(), address.getPort());
+    }
+
+    static String hostPort(InetAddress address, int port) {
+        String host = address.getHostAddress();
+        return (address instanceof Inet6Address ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** Tells whether a value came from the command line or from its variable, for error messages. */
+    static final class Sources {
+        private final CommandLine commandLine;
+        private final List<String> args;
+        private final Map<String, String> env;
+
+        Sources(CommandLine commandLine, String[] args, Map<String, String> env) {
+            this.commandLine = commandLine;
+            this.args = List.of(args);
+            this.env = env;
+        }
+
+        String of(String optionName) {
+            return of(commandLine.getCommandSpec().findOption(optionName));
+        }
+
+        /** {@code --port} when given as a flag, {@code FYNTR_PORT (--port)} when it came from the variable. */
+        String of(OptionSpec option) {
+            for (String arg : args) {
+                if ("--".equals(arg)) {
+                    break;
+                }
+                for (String name : option.names()) {
+                    if (arg.equals(name) || arg.startsWith(name + "=")) {
+                        return option.longestName();
+                    }
+                }
+            }
+            String variable = EnvironmentDefaults.variableName(option);
+            String value = env.get(variable);
+            return value == null || value.isBlank() ? option.longestName()
+                    : variable + " (" + option.longestName() + ")";
+        }
+    }
+}

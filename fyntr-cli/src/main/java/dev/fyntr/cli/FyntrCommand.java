@@ -1,0 +1,166 @@
+package dev.fyntr.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The flags of {@code fyntr}, as picocli fills them in. Only flags whose feature exists in the builder are here;
+ * each later feature brings its own. Every flag has an environment variable {@code FYNTR_<NAME>} (see
+ * {@link EnvironmentDefaults}); the built-in defaults are the {@code defaultValue}s below and match the builder's.
+ * The fields are package-private for the white-box tests; picocli sets them reflectively, hence the
+ * {@code opens} in module-info.
+ */
+@Command(name = "fyntr",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.Provider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        headerHeading = "",
+        header = "A burst-smoothing HTTP CONNECT forward proxy. It never terminates TLS.",
+        synopsisHeading = "%nUsage: ",
+        customSynopsis = "fyntr [OPTIONS]",
+        descriptionHeading = "%n",
+        description = {
+            "Listens on 127.0.0.1:9999 by default. Point clients at it with",
+            "  export HTTPS_PROXY=http://127.0.0.1:9999",
+            "Every option can also be set with its environment variable FYNTR_<NAME>",
+            "(e.g. FYNTR_PORT=8080); an option on the command line wins over the variable.",
+            "Durations are whole seconds (30) or take a unit: 500ms, 30s, 5m, 1h.",
+            "Sizes take B, KB (1000), KiB (1024), MB, MiB."},
+        footerHeading = "%nExit status:%n",
+        footer = {
+            "  0  stopped normally (also --help, --version, --dry-run)",
+            "  1  runtime failure, e.g. the port is already in use",
+            "  2  bad usage: an unknown option or a bad value",
+            "",
+            "SIGINT/SIGTERM stop accepting and let open tunnels finish for --shutdown-grace,",
+            "then exit 0; a second signal exits at once."})
+final class FyntrCommand {
+
+    static final String GROUP_LISTENER = "Listener";
+    static final String GROUP_LIMITS = "Limits and timeouts";
+    static final String GROUP_SCHEDULING = "Scheduling";
+    static final String GROUP_POLICY = "Destination policy";
+    static final String GROUP_OTHER = "Logging and other";
+
+    // ---- Listener
+
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = {"Listen address: an IP or a host name (no port). A non-loopback address logs a warning: "
+                + "there is no auth.",
+                "Env FYNTR_BIND, default 127.0.0.1."})
+    String bind;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "9999", converter = Converters.ListenPort.class,
+            description = {"Listen port; 0 = any free port (the chosen port is logged).",
+                "Env FYNTR_PORT, default 9999."})
+    int port;
+
+    // ---- Limits and timeouts
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1000",
+            converter = Converters.Count.class,
+            description = {"Concurrent connections, handshakes included; 0 = unlimited.",
+                "Env FYNTR_MAX_CONNECTIONS, default 1000."})
+    int maxConnections;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+            converter = Converters.NonNegativeDuration.class,
+            description = {"Close a tunnel with no bytes either way for this long; 0 = never.",
+                "Env FYNTR_IDLE_TIMEOUT, default 300."})
+    Duration idleTimeout;
+
+    @Option(names = "--handshake-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            converter = Converters.PositiveDuration.class,
+            description = {"The whole CONNECT request head must arrive within this (else 408).",
+                "Env FYNTR_HANDSHAKE_TIMEOUT, default 30."})
+    Duration handshakeTimeout;
+
+    @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "3",
+            converter = Converters.PositiveDuration.class,
+            description = {"Per upstream connect attempt; all attempts timed out = 504.",
+                "Env FYNTR_CONNECT_TIMEOUT, default 3."})
+    Duration connectTimeout;
+
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "10",
+            converter = Converters.NonNegativeDuration.class,
+            description = {"On SIGINT/SIGTERM, how long open tunnels may finish.",
+                "Env FYNTR_SHUTDOWN_GRACE, default 10."})
+    Duration shutdownGrace;
+
+    // ---- Scheduling
+
+    @Option(names = "--scheduler", paramLabel = "NAME",
+            description = {"Scheduler, by provider name (found with ServiceLoader).",
+                "Env FYNTR_SCHEDULER, default drr (or -Dfyntr.scheduler)."})
+    String scheduler;
+
+    @Option(names = "--quantum", paramLabel = "auto|BYTES", defaultValue = "auto",
+            converter = Converters.QuantumConverter.class,
+            description = {"DRR quantum: adaptive, or a fixed size from 1 B to 1 MiB (e.g. 8KiB).",
+                "Env FYNTR_QUANTUM, default auto."})
+    Quantum quantum;
+
+    @Option(names = "--no-sparse-priority",
+            description = {"Switch off sparse-flow priority (DRR++): a flow that wakes up then waits for its turn in the "
+                + "round like the bulk flows.",
+                "Env FYNTR_NO_SPARSE_PRIORITY (true/false), default off."})
+    boolean noSparsePriority;
+
+    // ---- Destination policy
+
+    @Option(names = "--allow-port", paramLabel = "P", split = ",",
+            converter = Converters.DestinationPort.class,
+            description = {"Extra CONNECT destination ports (1-65535); repeatable.",
+                "Env FYNTR_ALLOW_PORT (comma list), default none (443 only)."})
+    List<Integer> allowPorts = new ArrayList<>();
+
+    @Option(names = "--no-default-allow-port",
+            description = {"Do not allow port 443 implicitly.",
+                "Env FYNTR_NO_DEFAULT_ALLOW_PORT (true/false), default off."})
+    boolean noDefaultAllowPort;
+
+    @Option(names = "--allow-cidr", paramLabel = "C", split = ",", converter = Converters.CidrRange.class,
+            description = {"Destination ranges allowed even if a built-in or --deny-cidr range denies them "
+                + "(e.g. 10.1.0.0/16); repeatable.",
+                "Env FYNTR_ALLOW_CIDR (comma list), default none."})
+    List<String> allowCidrs = new ArrayList<>();
+
+    @Option(names = "--deny-cidr", paramLabel = "C", split = ",", converter = Converters.CidrRange.class,
+            description = {"Destination ranges denied on top of the built-in private, loopback and link-local ranges; "
+                + "repeatable.",
+                "Env FYNTR_DENY_CIDR (comma list), default none."})
+    List<String> denyCidrs = new ArrayList<>();
+
+    @Option(names = "--allow-domain", paramLabel = "D", split = ",", converter = Converters.DomainName.class,
+            description = {"Domains (and subdomains) whose public addresses may be used even when some of their answers "
+                + "are denied; repeatable.",
+                "Env FYNTR_ALLOW_DOMAIN (comma list), default none."})
+    List<String> allowDomains = new ArrayList<>();
+
+    // ---- Logging and other
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", converter = Converters.Level.class,
+            description = {"error, warn, info, debug or trace. debug also shows stack traces.",
+                "Env FYNTR_LOG_LEVEL, default info."})
+    LogLevel logLevel;
+
+    @Option(names = "--dry-run",
+            description = {"Check the configuration, print the startup line and exit 0 without listening.",
+                "Env FYNTR_DRY_RUN (true/false), default off."})
+    boolean dryRun;
+
+    /** The help sections, in order, with the long names of the options each one lists. */
+    static final List<List<String>> GROUPS = List.of(
+            List.of(GROUP_LISTENER, "--bind", "--port"),
+            List.of(GROUP_LIMITS, "--max-connections", "--idle-timeout", "--handshake-timeout",
+                    "--connect-timeout", "--shutdown-grace"),
+            List.of(GROUP_SCHEDULING, "--scheduler", "--quantum", "--no-sparse-priority"),
+            List.of(GROUP_POLICY, "--allow-port", "--no-default-allow-port", "--allow-cidr", "--deny-cidr",
+                    "--allow-domain"),
+            List.of(GROUP_OTHER, "--log-level", "--dry-run", "--help", "--version"));
+}

@@ -1,0 +1,153 @@
+package dev.fyntr.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real command as a separate process, launched the way users launch it: the JVM of the build, the packaged
+ * modular jar and {@code target/lib} on the module path (or the fat jar), the launcher's lean JVM flags.
+ */
+final class ProxyProcess implements AutoCloseable {
+
+    static final Path TARGET = Path.of(System.getProperty("fyntr.target", "target"));
+    static final String JAVA = System.getProperty("fyntr.java",
+            Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    static final List<String> LEAN_FLAGS = List.of("-XX:+UseSerialGC", "-Xss256k", "-XX:TieredStopAtLevel=1",
+            "-Xmx64m");
+    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+) ");
+
+    private final Process process;
+    private final LinkedBlockingQueue<String> unread = new LinkedBlockingQueue<>();
+    private final List<String> all = new ArrayList<>();
+    private final int port;
+
+    private ProxyProcess(List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("FYNTR_"));
+        process = builder.start();
+        Thread reader = new Thread(this::readOutput, "proxy-output-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+        String line = awaitLine("listening on 127.0.0.1:", Duration.ofSeconds(60));
+        Matcher m = LISTENING.matcher(line);
+        if (!m.find()) {
+            throw new AssertionError("no port in the startup line: " + line);
+        }
+        port = Integer.parseInt(m.group(1));
+        // Logged after the signal handlers are installed: only then is a SIGTERM handled as a graceful stop.
+        awaitLine("settings: ", Duration.ofSeconds(60));
+    }
+
+    /** {@code java -p target/lib:target/fyntr-cli.jar -m dev.fyntr.cli --port 0 ARGS}, once it listens. */
+    static ProxyProcess startOnModulePath(String... args) throws IOException, InterruptedException {
+        requireFile(TARGET.resolve("fyntr-cli.jar"));
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.addAll(LEAN_FLAGS);
+        command.addAll(List.of("-p", TARGET.resolve("lib") + java.io.File.pathSeparator
+                + TARGET.resolve("fyntr-cli.jar"), "-m", "dev.fyntr.cli", "--port", "0"));
+        command.addAll(List.of(args));
+        return new ProxyProcess(command);
+    }
+
+    /** {@code java -jar target/fyntr-cli-all.jar --port 0 ARGS}, once it listens. */
+    static ProxyProcess startFatJar(String... args) throws IOException, InterruptedException {
+        requireFile(TARGET.resolve("fyntr-cli-all.jar"));
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.addAll(LEAN_FLAGS);
+        command.addAll(List.of("-jar", TARGET.resolve("fyntr-cli-all.jar").toString(), "--port", "0"));
+        command.addAll(List.of(args));
+        return new ProxyProcess(command);
+    }
+
+    private static void requireFile(Path path) {
+        if (!Files.isRegularFile(path)) {
+            throw new AssertionError(path + " is missing: the end-to-end tests run after 'package'");
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    /**
+     * Sends SIGTERM. Through the {@link ProcessHandle}: {@link Process#destroy()} also closes our end of the
+     * process's output pipe, so nothing it logs while shutting down could be read any more.
+     */
+    void sigterm() {
+        if (!process.toHandle().destroy()) {
+            throw new AssertionError("could not send SIGTERM to " + process.pid());
+        }
+    }
+
+    /** Waits for the next output line containing the text; fails with everything printed so far. */
+    String awaitLine(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            String line = left <= 0 ? null : unread.poll(left, TimeUnit.NANOSECONDS);
+            if (line == null) {
+                throw new AssertionError("no line with '" + text + "' within " + timeout + "; output:\n" + output());
+            }
+            if (line.contains(text)) {
+                return line;
+            }
+        }
+    }
+
+    /** Everything the process printed so far. */
+    String output() {
+        synchronized (all) {
+            return String.join("\n", all);
+        }
+    }
+
+    /** Waits for the exit; fails if it takes longer than the timeout. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + timeout + "; output:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    private void readOutput() {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                synchronized (all) {
+                    all.add(line);
+                }
+                unread.add(line);
+            }
+        } catch (IOException e) {
+            // The process is gone; what it printed is kept.
+        }
+    }
+
+    /** Kills what a test left running; an interrupt is passed on rather than thrown from close(). */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
