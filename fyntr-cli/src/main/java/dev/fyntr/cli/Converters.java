@@ -84,10 +84,7 @@ final class Converters {
         }
     }
 
-    /**
-     * A rate in bytes per second ({@code 20mbit}, {@code 5MB}, {@code 512KiB}). No flag uses it yet; the rate
-     * flags of SPEC §2 will.
-     */
+    /** A rate in bytes per second ({@code 20mbit}, {@code 5MB}, {@code 512KiB}). */
     static final class Rate implements ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
@@ -97,6 +94,63 @@ final class Converters {
                 throw new TypeConversionException(e.getMessage());
             }
         }
+    }
+
+    /**
+     * {@code --max-rate} and {@code --max-download-rate}: a rate as {@link Rate}, or {@code off} (also {@code 0})
+     * for no cap, which is 0 for the builder. The upper bound is the builder's.
+     */
+    static final class OptionalRate implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            if (isOff(value)) {
+                return 0L;
+            }
+            long rate;
+            try {
+                rate = Units.rate(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage() + ", or off");
+            }
+            try {
+                FyntrProxy.builder().maxRate(rate);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(Units.quote(value) + " is too large (at most 800gbit); accepted: "
+                        + Units.RATE_FORMS + ", or off");
+            }
+            return rate;
+        }
+    }
+
+    /** {@code --max-connect-rate}: connections per second, a decimal number, or {@code off} (also {@code 0}). */
+    static final class ConnectRate implements ITypeConverter<Double> {
+        private static final String FORMS = "connections per second from 0.001 to 1000000 (e.g. 50 or 0.5), or off";
+
+        @Override
+        public Double convert(String value) {
+            if (isOff(value)) {
+                return 0.0;
+            }
+            String s = value == null ? "" : value.strip();
+            if (s.endsWith("/s")) {
+                s = s.substring(0, s.length() - 2).strip();
+            }
+            if (!s.matches("\\d{1,7}(\\.\\d{1,3})?")) {
+                throw new TypeConversionException(Units.quote(value) + " is not a connection rate; accepted: " + FORMS);
+            }
+            double rate = Double.parseDouble(s);
+            try {
+                FyntrProxy.builder().maxConnectRate(rate);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(Units.quote(value) + " is out of range; accepted: " + FORMS);
+            }
+            return rate;
+        }
+    }
+
+    private static boolean isOff(String value) {
+        String s = value == null ? "" : value.strip();
+        return s.equalsIgnoreCase("off") || s.equals("0");
     }
 
     /** A CIDR range, checked by the builder's own parser so the command accepts exactly what the proxy does. */

@@ -204,7 +204,10 @@ public final class FyntrCli {
                 .defaultAllowPort(!o.noDefaultAllowPort)
                 .allowCidrs(o.allowCidrs.toArray(String[]::new))
                 .denyCidrs(o.denyCidrs.toArray(String[]::new))
-                .allowDomains(o.allowDomains.toArray(String[]::new));
+                .allowDomains(o.allowDomains.toArray(String[]::new))
+                .maxRate(o.maxRate)
+                .maxDownloadRate(o.maxDownloadRate)
+                .maxConnectRate(o.maxConnectRate);
         if (o.quantum.isAuto()) {
             builder.adaptiveQuantum();
         } else {
@@ -384,7 +387,19 @@ public final class FyntrCli {
                 + "; ports " + (ports.isEmpty() ? "none" : join(ports))
                 + ", allow-cidr " + (o.allowCidrs.isEmpty() ? "none" : String.join(",", o.allowCidrs))
                 + ", deny-cidr " + (o.denyCidrs.isEmpty() ? "built-in" : "built-in+" + String.join(",", o.denyCidrs))
-                + ", allow-domain " + (o.allowDomains.isEmpty() ? "none" : String.join(",", o.allowDomains));
+                + ", allow-domain " + (o.allowDomains.isEmpty() ? "none" : String.join(",", o.allowDomains))
+                + shapingSummary(o);
+    }
+
+    /** The rate caps, when any is set (the usual line stays short without them). */
+    private static String shapingSummary(FyntrCommand o) {
+        if (o.maxRate == 0 && o.maxDownloadRate == 0 && o.maxConnectRate == 0) {
+            return "";
+        }
+        return "; max rate " + Units.formatRate(o.maxRate) + ", max download rate "
+                + Units.formatRate(o.maxDownloadRate) + ", max connect rate "
+                + (o.maxConnectRate == 0 ? "off" : (o.maxConnectRate == Math.rint(o.maxConnectRate)
+                        ? String.valueOf((long) o.maxConnectRate) : String.valueOf(o.maxConnectRate)) + "/s");
     }
 
     private static String join(Iterable<Integer> ports) {

@@ -44,6 +44,7 @@ final class FyntrCommand {
     static final String GROUP_LISTENER = "Listener";
     static final String GROUP_LIMITS = "Limits and timeouts";
     static final String GROUP_SCHEDULING = "Scheduling";
+    static final String GROUP_SHAPING = "Rate shaping";
     static final String GROUP_POLICY = "Destination policy";
     static final String GROUP_OTHER = "Logging and other";
 
@@ -111,6 +112,27 @@ final class FyntrCommand {
                 "Env FYNTR_NO_SPARSE_PRIORITY (true/false), default off."})
     boolean noSparsePriority;
 
+    // ---- Rate shaping
+
+    @Option(names = "--max-rate", paramLabel = "RATE", defaultValue = "off", converter = Converters.OptionalRate.class,
+            description = {"Cap on the total client-to-upstream rate, per second (e.g. 20mbit, 5MB); bursts above it "
+                + "are queued and paced, never dropped. off = no cap.",
+                "Env FYNTR_MAX_RATE, default off."})
+    long maxRate;
+
+    @Option(names = "--max-download-rate", paramLabel = "RATE", defaultValue = "off",
+            converter = Converters.OptionalRate.class,
+            description = {"The same cap on upstream-to-client bytes, applied by pausing reads from upstream.",
+                "Env FYNTR_MAX_DOWNLOAD_RATE, default off."})
+    long maxDownloadRate;
+
+    @Option(names = "--max-connect-rate", paramLabel = "N", defaultValue = "off",
+            converter = Converters.ConnectRate.class,
+            description = {"New upstream connections per second (e.g. 50 or 0.5); extra CONNECTs wait in order, up to "
+                + "the handshake timeout. off = no cap.",
+                "Env FYNTR_MAX_CONNECT_RATE, default off."})
+    double maxConnectRate;
+
     // ---- Destination policy
 
     @Option(names = "--allow-port", paramLabel = "P", split = ",",
@@ -160,6 +182,7 @@ final class FyntrCommand {
             List.of(GROUP_LIMITS, "--max-connections", "--idle-timeout", "--handshake-timeout",
                     "--connect-timeout", "--shutdown-grace"),
             List.of(GROUP_SCHEDULING, "--scheduler", "--quantum", "--no-sparse-priority"),
+            List.of(GROUP_SHAPING, "--max-rate", "--max-download-rate", "--max-connect-rate"),
             List.of(GROUP_POLICY, "--allow-port", "--no-default-allow-port", "--allow-cidr", "--deny-cidr",
                     "--allow-domain"),
             List.of(GROUP_OTHER, "--log-level", "--dry-run", "--help", "--version"));

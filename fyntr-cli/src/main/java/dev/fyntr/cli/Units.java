@@ -104,6 +104,11 @@ final class Units {
         return bytes + " B";
     }
 
+    /** Formats a byte rate for people: {@code off} for 0, else bytes per second ({@code 2500000 B/s}). */
+    static String formatRate(long bytesPerSecond) {
+        return bytesPerSecond == 0 ? "off" : bytesPerSecond + " B/s";
+    }
+
     /** Formats a duration the way it can be typed back: {@code 300s}, {@code 500ms}. */
     static String formatDuration(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";

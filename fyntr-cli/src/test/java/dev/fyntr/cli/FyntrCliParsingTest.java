@@ -27,6 +27,7 @@ class FyntrCliParsingTest {
         "--scheduler", "fifo", "--quantum", "4KiB", "--no-sparse-priority",
         "--allow-port", "8443,9443", "--allow-port", "22", "--no-default-allow-port",
         "--allow-cidr", "10.1.0.0/16,fd00::/8", "--deny-cidr", "203.0.113.0/24", "--allow-domain", "example.com",
+        "--max-rate", "20mbit", "--max-download-rate", "5MB", "--max-connect-rate", "50",
         "--log-level", "DEBUG", "--dry-run"};
 
     /** The same settings, as variables. */
@@ -38,7 +39,9 @@ class FyntrCliParsingTest {
             Map.entry("FYNTR_QUANTUM", "4KiB"), Map.entry("FYNTR_NO_SPARSE_PRIORITY", "true"),
             Map.entry("FYNTR_ALLOW_PORT", "8443,9443,22"), Map.entry("FYNTR_NO_DEFAULT_ALLOW_PORT", "1"),
             Map.entry("FYNTR_ALLOW_CIDR", "10.1.0.0/16,fd00::/8"), Map.entry("FYNTR_DENY_CIDR", "203.0.113.0/24"),
-            Map.entry("FYNTR_ALLOW_DOMAIN", "example.com"), Map.entry("FYNTR_LOG_LEVEL", "DEBUG"),
+            Map.entry("FYNTR_ALLOW_DOMAIN", "example.com"), Map.entry("FYNTR_MAX_RATE", "20mbit"),
+            Map.entry("FYNTR_MAX_DOWNLOAD_RATE", "5MB"), Map.entry("FYNTR_MAX_CONNECT_RATE", "50"),
+            Map.entry("FYNTR_LOG_LEVEL", "DEBUG"),
             Map.entry("FYNTR_DRY_RUN", "yes"));
 
     private static FyntrCommand parse(Map<String, String> env, String... args) throws FyntrCli.UsageException {
@@ -63,6 +66,9 @@ class FyntrCliParsingTest {
         assertEquals(List.of(), o.allowCidrs);
         assertEquals(List.of(), o.denyCidrs);
         assertEquals(List.of(), o.allowDomains);
+        assertEquals(0, o.maxRate);
+        assertEquals(0, o.maxDownloadRate);
+        assertEquals(0.0, o.maxConnectRate);
         assertEquals(LogLevel.INFO, o.logLevel);
         assertFalse(o.dryRun);
     }
@@ -93,6 +99,9 @@ class FyntrCliParsingTest {
         assertEquals(List.of("10.1.0.0/16", "fd00::/8"), o.allowCidrs);
         assertEquals(List.of("203.0.113.0/24"), o.denyCidrs);
         assertEquals(List.of("example.com"), o.allowDomains);
+        assertEquals(2_500_000, o.maxRate);
+        assertEquals(5_000_000, o.maxDownloadRate);
+        assertEquals(50.0, o.maxConnectRate);
         assertEquals(LogLevel.DEBUG, o.logLevel);
         assertTrue(o.dryRun);
     }
@@ -117,7 +126,10 @@ class FyntrCliParsingTest {
         "--idle-timeout,FYNTR_IDLE_TIMEOUT,7s,8s",
         "--log-level,FYNTR_LOG_LEVEL,warn,error",
         "--allow-port,FYNTR_ALLOW_PORT,7000,8000",
-        "--quantum,FYNTR_QUANTUM,1500,2000"})
+        "--quantum,FYNTR_QUANTUM,1500,2000",
+        "--max-rate,FYNTR_MAX_RATE,1mbit,2mbit",
+        "--max-download-rate,FYNTR_MAX_DOWNLOAD_RATE,1MB,off",
+        "--max-connect-rate,FYNTR_MAX_CONNECT_RATE,0.5,20"})
     void shouldLetTheFlagWinOverTheVariable(String flag, String variable, String envValue, String flagValue)
             throws Exception {
         FyntrCommand fromEnv = parse(Map.of(variable, envValue));
@@ -184,7 +196,14 @@ class FyntrCliParsingTest {
         "--deny-cidr|example.com/8|is not a CIDR range",
         "--deny-cidr|10.0.0.0/33|'10.0.0.0/33' is not a CIDR range",
         "--allow-domain|bad_domain!|'bad_domain!' is not a domain name",
-        "--log-level|verbose|'verbose' is not a log level; accepted: error, warn, info, debug, trace"})
+        "--log-level|verbose|'verbose' is not a log level; accepted: error, warn, info, debug, trace",
+        "--max-rate|20Mb|'20Mb' has an ambiguous unit 'Mb': write 20MB for bytes or 20mbit for bits",
+        "--max-rate|fast|'fast' is not a rate; accepted: bytes per second",
+        "--max-rate|1000gbit|'1000gbit' is too large (at most 800gbit)",
+        "--max-download-rate|0.5|'0.5' is less than 1 byte per second",
+        "--max-connect-rate|lots|'lots' is not a connection rate; accepted: connections per second from 0.001",
+        "--max-connect-rate|0.0001|'0.0001' is not a connection rate",
+        "--max-connect-rate|2000000|'2000000' is out of range"})
     void shouldExitWithUsageNamingTheFlagTheValueAndTheForms(String flag, String value, String expected) {
         Cli.Result r = Cli.run(flag, value, "--dry-run");
         assertUsageError(r, "fyntr: invalid value for " + flag + ": ", expected);
@@ -197,6 +216,8 @@ class FyntrCliParsingTest {
         "FYNTR_QUANTUM|--quantum|20Mb|'20Mb' is not a quantum",
         "FYNTR_ALLOW_PORT|--allow-port|443;8443|'443;8443' is not a whole number",
         "FYNTR_LOG_LEVEL|--log-level|loud|'loud' is not a log level",
+        "FYNTR_MAX_RATE|--max-rate|20 mb|'20 mb' has an ambiguous unit",
+        "FYNTR_MAX_CONNECT_RATE|--max-connect-rate|-1|'-1' is not a connection rate",
         "FYNTR_DRY_RUN|--dry-run|maybe|'maybe' is not a switch; accepted: true/false, 1/0, yes/no, on/off",
         "FYNTR_NO_SPARSE_PRIORITY|--no-sparse-priority|2|'2' is not a switch",
         "FYNTR_SCHEDULER|--scheduler|wfq|no scheduler named 'wfq'; available: drr, fifo",
@@ -302,7 +323,8 @@ class FyntrCliParsingTest {
         assertTrue(r.out().contains("would listen on 127.0.0.1:8080 (scheduler fifo, max 50 connections, "
                 + "quantum 4 KiB, sparse-flow priority off, idle timeout 300s, handshake timeout 10s, "
                 + "connect timeout 500ms, shutdown grace 0s; ports 22,8443,9443, allow-cidr 10.1.0.0/16,fd00::/8, "
-                + "deny-cidr built-in+203.0.113.0/24, allow-domain example.com)"), r.out());
+                + "deny-cidr built-in+203.0.113.0/24, allow-domain example.com; max rate 2500000 B/s, "
+                + "max download rate 5000000 B/s, max connect rate 50/s)"), r.out());
     }
 
     @Test
