@@ -123,6 +123,14 @@ public final class Addresses {
         return sb.toString();
     }
 
+    /**
+     * The address of 4 or 16 bytes, without a host name (so neither its {@code toString()} nor a log line can
+     * trigger or show a lookup). 16 IPv4-mapped bytes give the IPv4 address, as in the JDK.
+     */
+    public static InetAddress toInetAddressWithoutName(byte[] bytes) {
+        return toInetAddress(bytes);
+    }
+
     static InetAddress toInetAddress(byte[] bytes) {
         try {
             return InetAddress.getByAddress(bytes);
