@@ -3,6 +3,7 @@ package dev.fyntr.transport.nio.internal.policy;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 
 /**
  * IP literal parsing and canonical text, without ever touching DNS: every parser here is written out by hand
@@ -245,7 +246,7 @@ public final class Addresses {
         }
         int tail = groups - gapAt;
         System.arraycopy(out, gapAt * 2, out, 16 - tail * 2, tail * 2);
-        java.util.Arrays.fill(out, gapAt * 2, 16 - tail * 2, (byte) 0);
+        Arrays.fill(out, gapAt * 2, 16 - tail * 2, (byte) 0);
         return out;
     }
 }
