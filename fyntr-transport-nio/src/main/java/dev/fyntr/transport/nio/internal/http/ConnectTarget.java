@@ -129,6 +129,22 @@ public record ConnectTarget(String host, int port, InetAddress literal) {
         return of(host == null ? "" : host, port, shown);
     }
 
+    /**
+     * A target given as an address (SOCKS5 IPv4/IPv6 requests), like {@link #parse} of its bracketed text: the
+     * host is the canonical text of the address given ({@code ::ffff:192.0.2.1} for a mapped one), the
+     * literal is the address without any host name, IPv4 for a mapped one. No lookup is made.
+     *
+     * @throws HandshakeFailureException with a 400 if the port is out of range
+     */
+    public static ConnectTarget ofAddress(InetAddress address, int port) throws HandshakeFailureException {
+        byte[] bytes = address.getAddress();
+        InetAddress literal = Addresses.toInetAddressWithoutName(bytes);
+        if (port < 1 || port > 65535) {
+            throw fail(Addresses.toText(bytes) + ":" + port, "port " + port + " is out of range 1-65535");
+        }
+        return new ConnectTarget(Addresses.toText(bytes), port, literal);
+    }
+
     private static ConnectTarget of(String host, int port, String shown) throws HandshakeFailureException {
         if (host.isEmpty()) {
             throw fail(shown, "the host is empty");

@@ -26,8 +26,8 @@ import java.util.Map;
  * <li>When the request line ends: control characters → 400; not exactly {@code METHOD SP TARGET SP VERSION}
  *     → 400; the version: malformed → 400, well-formed ({@code HTTP/d} or {@code HTTP/d.d}) but not 1.0/1.1
  *     → 505; the method: not a token → 400, not {@code CONNECT} → 405; the target (see
- *     {@link ConnectTarget#parse}) → 400. The version comes first because without a version we understand we
- *     cannot know what the rest means; these checks run at once, before any header arrives.</li>
+ *     {@link ConnectTarget#parse}) → 400. The version comes first because it says how to read the rest (so
+ *     {@code GET / HTTP/2.0} is 505, not 405); these checks run at once, before any header arrives.</li>
  * <li>When a header line ends: obsolete line folding (a line starting with SP or HTAB), a missing colon, an
  *     empty or non-token name, whitespace before the colon, or a control character in the value → 400.</li>
  * </ol>

@@ -3,6 +3,7 @@ package dev.fyntr.transport.nio.internal.policy;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 
 /**
  * IP literal parsing and canonical text, without ever touching DNS: every parser here is written out by hand
@@ -123,6 +124,14 @@ public final class Addresses {
         return sb.toString();
     }
 
+    /**
+     * The address of 4 or 16 bytes, without a host name (so neither its {@code toString()} nor a log line can
+     * trigger or show a lookup). 16 IPv4-mapped bytes give the IPv4 address, as in the JDK.
+     */
+    public static InetAddress toInetAddressWithoutName(byte[] bytes) {
+        return toInetAddress(bytes);
+    }
+
     static InetAddress toInetAddress(byte[] bytes) {
         try {
             return InetAddress.getByAddress(bytes);
@@ -237,7 +246,7 @@ public final class Addresses {
         }
         int tail = groups - gapAt;
         System.arraycopy(out, gapAt * 2, out, 16 - tail * 2, tail * 2);
-        java.util.Arrays.fill(out, gapAt * 2, 16 - tail * 2, (byte) 0);
+        Arrays.fill(out, gapAt * 2, 16 - tail * 2, (byte) 0);
         return out;
     }
 }

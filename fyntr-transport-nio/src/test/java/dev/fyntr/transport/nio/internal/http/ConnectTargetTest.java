@@ -137,6 +137,24 @@ class ConnectTargetTest {
     }
 
     @Test
+    void shouldBuildATargetFromAnAddress() throws Exception {
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xFF;
+        mapped[11] = (byte) 0xFF;
+        mapped[12] = (byte) 192;
+        mapped[15] = 1;
+        ConnectTarget t = ConnectTarget.ofAddress(Inet6Address.getByAddress("named.example", mapped, -1), 443);
+        assertEquals("[::ffff:192.0.0.1]:443", t.authority(), "as parse: the host is the text given");
+        assertInstanceOf(Inet4Address.class, t.literal());
+        assertTrue(t.literal().toString().startsWith("/"), "the given host name is not carried along");
+        assertEquals("[2001:db8::1]:8443",
+                ConnectTarget.ofAddress(Inet6Address.getByAddress(null, ConnectTarget.parse("[2001:db8::1]:1").literal()
+                        .getAddress(), -1), 8443).authority());
+        assertThrows(HandshakeFailureException.class,
+                () -> ConnectTarget.ofAddress(ConnectTarget.parse("192.0.2.1:1").literal(), 0));
+    }
+
+    @Test
     void shouldRefuseInvalidRecordComponents() {
         assertThrows(IllegalArgumentException.class, () -> new ConnectTarget("", 443, null));
         assertThrows(IllegalArgumentException.class, () -> new ConnectTarget("example.com", 0, null));
