@@ -28,9 +28,15 @@ final class ForkedProxy implements AutoCloseable {
     }
 
     static ForkedProxy start(int echoPort, int sinkPort, String scheduler, int timeoutMs) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // JVM flags of the proxy process, e.g. the launcher's lean ones for memory numbers:
+        // -Dfyntr.bench.proxyJvmOpts="-XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=1 -Xms8m -Xmx64m"
+        String opts = System.getProperty("fyntr.bench.proxyJvmOpts", "").strip();
+        if (!opts.isEmpty()) {
+            cmd.addAll(List.of(opts.split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 ProxyMain.class.getName(), echoPort + "," + sinkPort));
         if (scheduler != null) {
             cmd.add(scheduler);

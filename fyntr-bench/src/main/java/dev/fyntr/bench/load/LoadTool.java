@@ -190,7 +190,8 @@ public final class LoadTool {
     private static Map<String, Double> scenario(Options o, String scenario, Route route, EchoServer echo,
                                                 SinkServer sink, boolean isProxy) throws IOException {
         return switch (scenario) {
-            case "storm" -> storm(route, echo.address(), o.tunnels(), o.stormBytes(), o.timeoutMs());
+            case "storm" -> withRss(storm(route, echo.address(), o.tunnels(), o.stormBytes(), o.timeoutMs()),
+                    isProxy ? o.proxyPid() : -1);
             case "bulk" -> bulk(route, sink, o.bulkSeconds(), isProxy ? o.proxyPid() : -1);
             case "latency" -> latency(route, echo.address(), o.count());
             case "interactive" -> interactive(route, echo.address(), sink.address(), o.count());
@@ -347,6 +348,39 @@ public final class LoadTool {
         long[] out = new long[n];
         System.arraycopy(all, from, out, 0, Math.min(n, Math.max(0, all.length - from)));
         return out;
+    }
+
+    /**
+     * Adds the proxy's resident memory to a storm's metrics when it runs in its own process: RSS now (the storm
+     * is over, so close to idle) and the peak (VmHWM), which the storm's 1,000 tunnels set.
+     */
+    private static Map<String, Double> withRss(Map<String, Double> metrics, long pid) {
+        long now = procStatusKib(pid, "VmRSS:");
+        long peak = procStatusKib(pid, "VmHWM:");
+        if (now > 0 && peak > 0) {
+            Map<String, Double> m = new java.util.LinkedHashMap<>(metrics);
+            m.put("proxy RSS after, MiB", now / 1024.0);
+            m.put("proxy peak RSS, MiB", peak / 1024.0);
+            return m;
+        }
+        return metrics;
+    }
+
+    /** A "VmXXX:  1234 kB" field of /proc/PID/status in KiB, or -1. */
+    static long procStatusKib(long pid, String field) {
+        if (pid <= 0) {
+            return -1;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.substring(field.length()).replace("kB", "").strip());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     /** utime + stime of a process in clock ticks (USER_HZ, 100 on Linux), or -1 when unknown. */
