@@ -1,9 +1,12 @@
 package dev.fyntr.cli;
 
 import dev.fyntr.transport.nio.FyntrProxy;
+import dev.fyntr.transport.nio.ThreatAction;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -22,6 +25,17 @@ final class Converters {
         @Override
         public Integer convert(String value) {
             return integer(value, 0, 65535, "a port number 0-65535 (0 = any free port)");
+        }
+    }
+
+    /** {@code --socks5-port}: {@code off} (-1, the builder's "no listener") or 0 (any free port) to 65535. */
+    static final class Socks5Port implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (value != null && value.strip().equalsIgnoreCase("off")) {
+                return -1;
+            }
+            return integer(value, 0, 65535, "a port number 0-65535 (0 = any free port), or off");
         }
     }
 
@@ -178,6 +192,43 @@ final class Converters {
                         + "; accepted: domain names, comma-separated (e.g. example.com,s3.amazonaws.com)");
             }
             return value.strip();
+        }
+    }
+
+    /**
+     * A threat feed file in a comma list. Only the form is checked here; whether the file can be read is checked
+     * by the start (and by the dry run), which fails with exit status 1, not 2.
+     */
+    static final class FeedFile implements ITypeConverter<Path> {
+        private static final String FORMS = "file paths, comma-separated (e.g. /etc/fyntr/blocklist.txt)";
+
+        @Override
+        public Path convert(String value) {
+            String s = value == null ? "" : value.strip();
+            if (s.isEmpty()) {
+                throw new TypeConversionException(Units.quote(value) + " is empty; accepted: " + FORMS);
+            }
+            try {
+                return Path.of(s);
+            } catch (InvalidPathException e) {
+                throw new TypeConversionException(Units.quote(value) + " is not a file path (" + e.getReason()
+                        + "); accepted: " + FORMS);
+            }
+        }
+    }
+
+    /** {@code warn} or {@code block}, in any case. */
+    static final class ThreatActionConverter implements ITypeConverter<ThreatAction> {
+        @Override
+        public ThreatAction convert(String value) {
+            String s = value == null ? "" : value.strip().toUpperCase(Locale.ROOT);
+            for (ThreatAction action : ThreatAction.values()) {
+                if (action.name().equals(s)) {
+                    return action;
+                }
+            }
+            throw new TypeConversionException(Units.quote(value) + " is not a threat action; accepted: warn|block "
+                    + "(warn logs a match, block also refuses it)");
         }
     }
 

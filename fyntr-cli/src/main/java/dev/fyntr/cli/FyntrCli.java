@@ -4,6 +4,7 @@ import dev.fyntr.api.Schedulers;
 import dev.fyntr.api.UnknownSchedulerException;
 import dev.fyntr.transport.nio.FyntrProxy;
 import dev.fyntr.transport.nio.FyntrProxyBuilder;
+import dev.fyntr.transport.nio.ThreatAction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -14,6 +15,7 @@ import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -22,12 +24,18 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.Charset;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The {@code fyntr} command: parses flags and {@code FYNTR_*} variables, configures a {@link FyntrProxyBuilder},
@@ -173,23 +181,42 @@ public final class FyntrCli {
             return EXIT_OK;
         }
 
-        InetAddress bind = resolveBind(options.bind, ctx.resolver(), sources);
+        InetAddress bind = resolveBind(options.bind, "--bind", "--port", ctx.resolver(), sources);
+        InetAddress socks5Bind = checkSocks5(options, bind, ctx.resolver(), sources);
+        checkThreatAction(options, sources);
         String schedulerName = checkScheduler(options.scheduler, ctx.schedulers(), sources);
-        FyntrProxyBuilder builder = configure(options, bind);
+        FyntrProxyBuilder builder = configure(options, bind, socks5Bind);
         if (options.dryRun) {
-            // Without a start the transport logs nothing, so the dry run gives its warning itself.
-            for (String warning : warnings(options, bind)) {
+            // Without a start the transport logs nothing, so the dry run gives its warnings itself.
+            for (String warning : warnings(options, bind, socks5Bind)) {
                 ctx.err().println("fyntr: warning: " + warning);
             }
+            // The feeds are parsed only inside the transport's start(), which also listens; the dry run checks
+            // what it can without listening: that each file opens and reads, with the start's messages.
+            for (Path feed : options.threatFeedFiles) {
+                try {
+                    checkReadable(feed);
+                } catch (IOException e) {
+                    return failure(ctx, e.getMessage(), e, options.logLevel);
+                }
+            }
+            InetSocketAddress socks5 = options.socks5Port < 0 ? null
+                    : new InetSocketAddress(socks5Bind == null ? bind : socks5Bind, options.socks5Port);
             ctx.out().println("fyntr " + Version.get() + " would listen on " + hostPort(bind, options.port) + " ("
-                    + summary(options, schedulerName) + "); dry run, not listening");
+                    + summary(options, schedulerName, socks5) + "); dry run, not listening");
             return EXIT_OK;
         }
         return serve(builder, options, bind, ctx);
     }
 
-    /** Builds the proxy's configuration. The converters have checked every value, so the builder accepts them. */
-    static FyntrProxyBuilder configure(FyntrCommand o, InetAddress bind) {
+    /**
+     * Builds the proxy's configuration. The converters and the checks of {@link #runChecked} have vetted every
+     * value, so the builder accepts them.
+     *
+     * @param socks5Bind the resolved {@code --socks5-bind}, or {@code null} for the builder's default (the bind
+     *                   address)
+     */
+    static FyntrProxyBuilder configure(FyntrCommand o, InetAddress bind, InetAddress socks5Bind) {
         FyntrProxyBuilder builder = FyntrProxy.builder()
                 .bind(bind)
                 .port(o.port)
@@ -207,7 +234,15 @@ public final class FyntrCli {
                 .allowDomains(o.allowDomains.toArray(String[]::new))
                 .maxRate(o.maxRate)
                 .maxDownloadRate(o.maxDownloadRate)
-                .maxConnectRate(o.maxConnectRate);
+                .maxConnectRate(o.maxConnectRate)
+                .threatFeedFiles(o.threatFeedFiles.toArray(Path[]::new))
+                .threatAction(o.threatAction);
+        if (o.socks5Port >= 0) {
+            builder.socks5Port(o.socks5Port);
+            if (socks5Bind != null) {
+                builder.socks5Bind(socks5Bind);
+            }
+        }
         if (o.quantum.isAuto()) {
             builder.adaptiveQuantum();
         } else {
@@ -223,12 +258,13 @@ public final class FyntrCli {
         try {
             proxy = builder.start();
         } catch (BindException e) {
-            String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("in use")
-                    ? "port " + options.port + " is already in use on " + bind.getHostAddress()
-                      + "; stop the other process or choose another --port"
-                    : "cannot listen on " + hostPort(bind, options.port) + ": " + e.getMessage();
+            return failure(ctx, bindFailure(e, options, bind), e, options.logLevel);
+        } catch (IOException e) {
+            // The feed loader's messages name the file and what failed; they need no prefix.
+            String message = String.valueOf(e.getMessage()).contains("threat feed") ? e.getMessage()
+                    : "could not start: " + e;
             return failure(ctx, message, e, options.logLevel);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return failure(ctx, "could not start: " + e, e, options.logLevel);
         }
 
@@ -246,7 +282,7 @@ public final class FyntrCli {
             }
             // The transport logged "fyntr <version> listening on …" and its warnings (non-loopback bind,
             // open-files limit, SPEC §9); the command adds the settings it was given.
-            log.info("settings: {}", summary(options, proxy.schedulerName()));
+            log.info("settings: {}", summary(options, proxy.schedulerName(), proxy.socks5Address().orElse(null)));
             while (!ctx.signals().awaitRequest(LIVENESS_CHECK_SECONDS, TimeUnit.SECONDS)) {
                 if (proxy.isClosing()) {
                     proxy.close();
@@ -267,6 +303,35 @@ public final class FyntrCli {
             return failure(ctx, e.toString(), e, options.logLevel);
         } finally {
             removeHook(hook);
+        }
+    }
+
+    /** Which listener could not bind, in the words of the flags. The transport says SOCKS5 for that listener. */
+    private static String bindFailure(BindException e, FyntrCommand options, InetAddress bind) {
+        String message = String.valueOf(e.getMessage());
+        boolean inUse = message.toLowerCase(Locale.ROOT).contains("in use");
+        if (message.contains("SOCKS5")) {
+            return inUse ? "SOCKS5 port " + options.socks5Port + " is already in use; stop the other process or "
+                    + "choose another --socks5-port" : message;
+        }
+        return inUse ? "port " + options.port + " is already in use on " + bind.getHostAddress()
+                + "; stop the other process or choose another --port"
+                : "cannot listen on " + hostPort(bind, options.port) + ": " + e.getMessage();
+    }
+
+    /**
+     * The dry run's check of a threat feed: that it opens and its first byte reads (a directory fails here), with
+     * the messages of the transport's loader. Whether it holds usable entries only a real start can tell.
+     */
+    static void checkReadable(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            in.read(); // an empty file reads; the start then reports it as holding no usable entry
+        } catch (NoSuchFileException e) {
+            throw new IOException("cannot read threat feed file " + file + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new IOException("cannot read threat feed file " + file + ": permission denied", e);
+        } catch (IOException e) {
+            throw new IOException("cannot read threat feed file " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -328,19 +393,44 @@ public final class FyntrCli {
         }
     }
 
-    private static InetAddress resolveBind(String value, HostResolver resolver, Sources sources)
+    /**
+     * Checks the SOCKS5 flags as the builder would (a bind without a port is an error there too) and resolves
+     * {@code --socks5-bind}; returns {@code null} when it is not given (the builder then uses {@code bind}).
+     */
+    private static InetAddress checkSocks5(FyntrCommand o, InetAddress bind, HostResolver resolver, Sources sources)
             throws UsageException {
+        if (o.socks5Bind == null || o.socks5Bind.isBlank()) {
+            return null;
+        }
+        InetAddress address = resolveBind(o.socks5Bind, "--socks5-bind", "--socks5-port", resolver, sources);
+        if (o.socks5Port < 0) {
+            throw new UsageException(sources.of("--socks5-bind") + " is set but --socks5-port is not; the SOCKS5 "
+                    + "listener is off unless a port is given (e.g. --socks5-port 1080)");
+        }
+        return address;
+    }
+
+    /** {@code block} with nothing to match would refuse nothing; the builder refuses it, and so do we, first. */
+    private static void checkThreatAction(FyntrCommand o, Sources sources) throws UsageException {
+        if (o.threatAction == ThreatAction.BLOCK && o.threatFeedFiles.isEmpty()) {
+            throw new UsageException(sources.of("--threat-action") + " block needs at least one --threat-feed-file; "
+                    + "give a feed, or use --threat-action warn");
+        }
+    }
+
+    private static InetAddress resolveBind(String value, String flag, String portFlag, HostResolver resolver,
+                                           Sources sources) throws UsageException {
         String forms = "; accepted: an IP address or a host name, without a port (e.g. 127.0.0.1, ::1, 0.0.0.0, "
                 + "localhost)";
         String s = value == null ? "" : value.strip();
-        String where = "invalid value for " + sources.of("--bind") + ": ";
+        String where = "invalid value for " + sources.of(flag) + ": ";
         if (s.isEmpty()) {
             throw new UsageException(where + "'' is empty" + forms);
         }
         boolean hostWithPort = s.indexOf(':') == s.lastIndexOf(':') && s.indexOf(':') > 0 && !s.startsWith("[");
         if (hostWithPort || s.matches("\\[.*]:\\d+") || s.contains("/") || s.chars().anyMatch(Character::isWhitespace)) {
             throw new UsageException(where + Units.quote(value) + " is not an address"
-                    + (hostWithPort ? " (the port goes in --port)" : "") + forms);
+                    + (hostWithPort ? " (the port goes in " + portFlag + ")" : "") + forms);
         }
         try {
             return resolver.resolve(s);
@@ -362,16 +452,28 @@ public final class FyntrCli {
         }
     }
 
-    private static List<String> warnings(FyntrCommand o, InetAddress bind) {
-        if (bind.isLoopbackAddress()) {
-            return List.of();
+    private static List<String> warnings(FyntrCommand o, InetAddress bind, InetAddress socks5Bind) {
+        List<String> warnings = new ArrayList<>();
+        if (!bind.isLoopbackAddress()) {
+            warnings.add("listening on " + bind.getHostAddress() + ", which is not a loopback address: fyntr has "
+                    + "no authentication, so anyone who can reach port " + o.port + " can use it as a proxy");
         }
-        return List.of("listening on " + bind.getHostAddress() + ", which is not a loopback address: fyntr has no "
-                + "authentication, so anyone who can reach port " + o.port + " can use it as a proxy");
+        InetAddress socks5 = socks5Bind == null ? bind : socks5Bind;
+        if (o.socks5Port >= 0 && !socks5.isLoopbackAddress()) {
+            warnings.add("SOCKS5 listening on " + socks5.getHostAddress() + ", which is not a loopback address: "
+                    + "SOCKS5 here has no authentication, so anyone who can reach port " + o.socks5Port
+                    + " can use it as a proxy");
+        }
+        return warnings;
     }
 
-    /** The part of the startup line after the address: scheduler, limits, policy. */
-    static String summary(FyntrCommand o, String schedulerName) {
+    /**
+     * The part of the startup line after the address: scheduler, limits, policy, then rate caps, threat feeds and
+     * SOCKS5 when set.
+     *
+     * @param socks5 the SOCKS5 listen address ({@code --socks5-port} on), or {@code null}
+     */
+    static String summary(FyntrCommand o, String schedulerName, InetSocketAddress socks5) {
         TreeSet<Integer> ports = new TreeSet<>(o.allowPorts);
         if (!o.noDefaultAllowPort) {
             ports.add(443);
@@ -388,7 +490,11 @@ public final class FyntrCli {
                 + ", allow-cidr " + (o.allowCidrs.isEmpty() ? "none" : String.join(",", o.allowCidrs))
                 + ", deny-cidr " + (o.denyCidrs.isEmpty() ? "built-in" : "built-in+" + String.join(",", o.denyCidrs))
                 + ", allow-domain " + (o.allowDomains.isEmpty() ? "none" : String.join(",", o.allowDomains))
-                + shapingSummary(o);
+                + shapingSummary(o)
+                + (o.threatFeedFiles.isEmpty() ? "" : "; threat feeds " + o.threatFeedFiles.stream()
+                        .map(Path::toString).collect(Collectors.joining(",")) + " (action "
+                        + o.threatAction.name().toLowerCase(Locale.ROOT) + ")")
+                + (socks5 == null ? "" : "; SOCKS5 on " + hostPort(socks5));
     }
 
     /** The rate caps, when any is set (the usual line stays short without them). */

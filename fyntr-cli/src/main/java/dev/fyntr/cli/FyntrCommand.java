@@ -1,8 +1,10 @@
 package dev.fyntr.cli;
 
+import dev.fyntr.transport.nio.ThreatAction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +48,8 @@ final class FyntrCommand {
     static final String GROUP_SCHEDULING = "Scheduling";
     static final String GROUP_SHAPING = "Rate shaping";
     static final String GROUP_POLICY = "Destination policy";
+    static final String GROUP_THREATS = "Threat feeds";
+    static final String GROUP_SOCKS5 = "SOCKS5";
     static final String GROUP_OTHER = "Logging and other";
 
     // ---- Listener
@@ -164,6 +168,35 @@ final class FyntrCommand {
                 "Env FYNTR_ALLOW_DOMAIN (comma list), default none."})
     List<String> allowDomains = new ArrayList<>();
 
+    // ---- Threat feeds
+
+    @Option(names = "--threat-feed-file", paramLabel = "F", split = ",", converter = Converters.FeedFile.class,
+            description = {"Block-list files: one domain (with its subdomains), IP, CIDR or ||domain^ per line; "
+                + "# and ! start comments. Read at startup; an unreadable file or no usable entry fails the start. "
+                + "Repeatable.",
+                "Env FYNTR_THREAT_FEED_FILE (comma list), default none."})
+    List<Path> threatFeedFiles = new ArrayList<>();
+
+    @Option(names = "--threat-action", paramLabel = "warn|block", defaultValue = "warn",
+            converter = Converters.ThreatActionConverter.class,
+            description = {"On a feed match: warn logs it and lets the request go on; block also refuses it (403, "
+                + "or SOCKS5 reply 0x02). block needs a --threat-feed-file.",
+                "Env FYNTR_THREAT_ACTION, default warn."})
+    ThreatAction threatAction;
+
+    // ---- SOCKS5
+
+    @Option(names = "--socks5-port", paramLabel = "N", defaultValue = "off", converter = Converters.Socks5Port.class,
+            description = {"Also listen for SOCKS5 (no auth, CONNECT only) on this port, with the same policy, feeds "
+                + "and limits; 0 = any free port (the chosen port is logged). off = no SOCKS5 listener.",
+                "Env FYNTR_SOCKS5_PORT, default off."})
+    int socks5Port; // -1 = off, as the builder's default
+
+    @Option(names = "--socks5-bind", paramLabel = "ADDR",
+            description = {"The SOCKS5 listen address (needs --socks5-port).",
+                "Env FYNTR_SOCKS5_BIND, default: the --bind address."})
+    String socks5Bind; // null = the --bind address
+
     // ---- Logging and other
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", converter = Converters.Level.class,
@@ -185,5 +218,7 @@ final class FyntrCommand {
             List.of(GROUP_SHAPING, "--max-rate", "--max-download-rate", "--max-connect-rate"),
             List.of(GROUP_POLICY, "--allow-port", "--no-default-allow-port", "--allow-cidr", "--deny-cidr",
                     "--allow-domain"),
+            List.of(GROUP_THREATS, "--threat-feed-file", "--threat-action"),
+            List.of(GROUP_SOCKS5, "--socks5-port", "--socks5-bind"),
             List.of(GROUP_OTHER, "--log-level", "--dry-run", "--help", "--version"));
 }

@@ -1,10 +1,17 @@
 package dev.fyntr.cli;
 
+import dev.fyntr.transport.nio.ThreatAction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +35,8 @@ class FyntrCliParsingTest {
         "--allow-port", "8443,9443", "--allow-port", "22", "--no-default-allow-port",
         "--allow-cidr", "10.1.0.0/16,fd00::/8", "--deny-cidr", "203.0.113.0/24", "--allow-domain", "example.com",
         "--max-rate", "20mbit", "--max-download-rate", "5MB", "--max-connect-rate", "50",
+        "--threat-feed-file", "feeds/a.txt,b.txt", "--threat-action", "BLOCK",
+        "--socks5-port", "1080", "--socks5-bind", "::1",
         "--log-level", "DEBUG", "--dry-run"};
 
     /** The same settings, as variables. */
@@ -41,6 +50,8 @@ class FyntrCliParsingTest {
             Map.entry("FYNTR_ALLOW_CIDR", "10.1.0.0/16,fd00::/8"), Map.entry("FYNTR_DENY_CIDR", "203.0.113.0/24"),
             Map.entry("FYNTR_ALLOW_DOMAIN", "example.com"), Map.entry("FYNTR_MAX_RATE", "20mbit"),
             Map.entry("FYNTR_MAX_DOWNLOAD_RATE", "5MB"), Map.entry("FYNTR_MAX_CONNECT_RATE", "50"),
+            Map.entry("FYNTR_THREAT_FEED_FILE", "feeds/a.txt,b.txt"), Map.entry("FYNTR_THREAT_ACTION", "block"),
+            Map.entry("FYNTR_SOCKS5_PORT", "1080"), Map.entry("FYNTR_SOCKS5_BIND", "::1"),
             Map.entry("FYNTR_LOG_LEVEL", "DEBUG"),
             Map.entry("FYNTR_DRY_RUN", "yes"));
 
@@ -69,6 +80,10 @@ class FyntrCliParsingTest {
         assertEquals(0, o.maxRate);
         assertEquals(0, o.maxDownloadRate);
         assertEquals(0.0, o.maxConnectRate);
+        assertEquals(List.of(), o.threatFeedFiles);
+        assertEquals(ThreatAction.WARN, o.threatAction);
+        assertEquals(-1, o.socks5Port);
+        assertNull(o.socks5Bind);
         assertEquals(LogLevel.INFO, o.logLevel);
         assertFalse(o.dryRun);
     }
@@ -102,6 +117,10 @@ class FyntrCliParsingTest {
         assertEquals(2_500_000, o.maxRate);
         assertEquals(5_000_000, o.maxDownloadRate);
         assertEquals(50.0, o.maxConnectRate);
+        assertEquals(List.of(Path.of("feeds/a.txt"), Path.of("b.txt")), o.threatFeedFiles);
+        assertEquals(ThreatAction.BLOCK, o.threatAction);
+        assertEquals(1080, o.socks5Port);
+        assertEquals("::1", o.socks5Bind);
         assertEquals(LogLevel.DEBUG, o.logLevel);
         assertTrue(o.dryRun);
     }
@@ -129,7 +148,11 @@ class FyntrCliParsingTest {
         "--quantum,FYNTR_QUANTUM,1500,2000",
         "--max-rate,FYNTR_MAX_RATE,1mbit,2mbit",
         "--max-download-rate,FYNTR_MAX_DOWNLOAD_RATE,1MB,off",
-        "--max-connect-rate,FYNTR_MAX_CONNECT_RATE,0.5,20"})
+        "--max-connect-rate,FYNTR_MAX_CONNECT_RATE,0.5,20",
+        "--threat-feed-file,FYNTR_THREAT_FEED_FILE,a.txt,b.txt",
+        "--threat-action,FYNTR_THREAT_ACTION,block,warn",
+        "--socks5-port,FYNTR_SOCKS5_PORT,1080,0",
+        "--socks5-bind,FYNTR_SOCKS5_BIND,127.0.0.2,127.0.0.3"})
     void shouldLetTheFlagWinOverTheVariable(String flag, String variable, String envValue, String flagValue)
             throws Exception {
         FyntrCommand fromEnv = parse(Map.of(variable, envValue));
@@ -140,7 +163,10 @@ class FyntrCliParsingTest {
     }
 
     private static String summaryOf(FyntrCommand o) {
-        return o.bind + " " + o.port + " " + o.logLevel + " " + FyntrCli.summary(o, "drr");
+        InetSocketAddress socks5 = o.socks5Port < 0 ? null
+                : new InetSocketAddress(InetAddress.getLoopbackAddress(), o.socks5Port);
+        return o.bind + " " + o.port + " " + o.logLevel + " " + o.threatAction + " " + o.socks5Bind + " "
+                + FyntrCli.summary(o, "drr", socks5);
     }
 
     @Test
@@ -203,7 +229,12 @@ class FyntrCliParsingTest {
         "--max-download-rate|0.5|'0.5' is less than 1 byte per second",
         "--max-connect-rate|lots|'lots' is not a connection rate; accepted: connections per second from 0.001",
         "--max-connect-rate|0.0001|'0.0001' is not a connection rate",
-        "--max-connect-rate|2000000|'2000000' is out of range"})
+        "--max-connect-rate|2000000|'2000000' is out of range",
+        "--threat-action|deny|'deny' is not a threat action; accepted: warn",
+        "--threat-feed-file|\" \"|is empty; accepted: file paths, comma-separated",
+        "--socks5-port|65536|'65536' is out of range; accepted: a port number 0-65535 (0 = any free port), or off",
+        "--socks5-port|-1|'-1' is not a whole number",
+        "--socks5-port|socks|'socks' is not a whole number"})
     void shouldExitWithUsageNamingTheFlagTheValueAndTheForms(String flag, String value, String expected) {
         Cli.Result r = Cli.run(flag, value, "--dry-run");
         assertUsageError(r, "fyntr: invalid value for " + flag + ": ", expected);
@@ -218,6 +249,9 @@ class FyntrCliParsingTest {
         "FYNTR_LOG_LEVEL|--log-level|loud|'loud' is not a log level",
         "FYNTR_MAX_RATE|--max-rate|20 mb|'20 mb' has an ambiguous unit",
         "FYNTR_MAX_CONNECT_RATE|--max-connect-rate|-1|'-1' is not a connection rate",
+        "FYNTR_THREAT_ACTION|--threat-action|drop|'drop' is not a threat action",
+        "FYNTR_SOCKS5_PORT|--socks5-port|1080x|'1080x' is not a whole number",
+        "FYNTR_SOCKS5_BIND|--socks5-bind|nowhere.invalid|'nowhere.invalid' is not an IP address and does not resolve",
         "FYNTR_DRY_RUN|--dry-run|maybe|'maybe' is not a switch; accepted: true/false, 1/0, yes/no, on/off",
         "FYNTR_NO_SPARSE_PRIORITY|--no-sparse-priority|2|'2' is not a switch",
         "FYNTR_SCHEDULER|--scheduler|wfq|no scheduler named 'wfq'; available: drr, fifo",
@@ -315,16 +349,19 @@ class FyntrCliParsingTest {
     }
 
     @Test
-    void shouldShowEveryNonDefaultSettingInTheSummary() {
+    void shouldShowEveryNonDefaultSettingInTheSummary(@TempDir Path dir) throws IOException {
         Map<String, String> env = new HashMap<>(ALL_VARIABLES);
         env.remove("FYNTR_BIND");
+        Path feed = Files.writeString(dir.resolve("feed.txt"), "evil.example\n");
+        env.put("FYNTR_THREAT_FEED_FILE", feed.toString());
         Cli.Result r = Cli.run(env);
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("would listen on 127.0.0.1:8080 (scheduler fifo, max 50 connections, "
                 + "quantum 4 KiB, sparse-flow priority off, idle timeout 300s, handshake timeout 10s, "
                 + "connect timeout 500ms, shutdown grace 0s; ports 22,8443,9443, allow-cidr 10.1.0.0/16,fd00::/8, "
                 + "deny-cidr built-in+203.0.113.0/24, allow-domain example.com; max rate 2500000 B/s, "
-                + "max download rate 5000000 B/s, max connect rate 50/s)"), r.out());
+                + "max download rate 5000000 B/s, max connect rate 50/s; threat feeds " + feed
+                + " (action block); SOCKS5 on [0:0:0:0:0:0:0:1]:1080)"), r.out());
     }
 
     @Test

@@ -16,7 +16,7 @@ class RateFlagsTest {
     void shouldStartTheProxyWithTheRatesOfTheFlagsAndVariables() throws Exception {
         FyntrCommand o = FyntrCli.parse(new String[] {"--port", "0", "--max-rate", "80mbit",
                 "--max-connect-rate", "0.5"}, Map.of("FYNTR_MAX_DOWNLOAD_RATE", "512KiB")).options();
-        try (FyntrProxy proxy = FyntrCli.configure(o, InetAddress.getLoopbackAddress()).start()) {
+        try (FyntrProxy proxy = FyntrCli.configure(o, InetAddress.getLoopbackAddress(), null).start()) {
             ShapingStats s = proxy.stats().shaping();
             assertEquals(10_000_000, s.maxRateBytesPerSecond());
             assertEquals(512 * 1024, s.maxDownloadRateBytesPerSecond());
@@ -27,7 +27,7 @@ class RateFlagsTest {
     @Test
     void shouldLeaveTheProxyUnlimitedByDefault() throws Exception {
         FyntrCommand o = FyntrCli.parse(new String[] {"--port", "0", "--max-rate", "off"}, Map.of()).options();
-        try (FyntrProxy proxy = FyntrCli.configure(o, InetAddress.getLoopbackAddress()).start()) {
+        try (FyntrProxy proxy = FyntrCli.configure(o, InetAddress.getLoopbackAddress(), null).start()) {
             ShapingStats s = proxy.stats().shaping();
             assertEquals(0, s.maxRateBytesPerSecond());
             assertEquals(0, s.maxDownloadRateBytesPerSecond());
