@@ -114,7 +114,7 @@ class ThreatFeedsTest {
         Path f = feed("empty.txt", "# nothing\n||x.test^$third-party\n");
         IOException e = assertThrows(IOException.class,
                 () -> track(Fixtures.proxyTo(443).threatFeedFiles(f).start()));
-        assertTrue(e.getMessage().startsWith("threat feed file " + f + " hold no usable entry"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("threat feed file " + f + " holds no usable entry"), e.getMessage());
     }
 
     @FunctionalInterface

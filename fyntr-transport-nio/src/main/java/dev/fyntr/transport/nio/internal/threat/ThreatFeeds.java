@@ -80,8 +80,8 @@ final class ThreatFeeds {
             long skipped = reports.stream().mapToLong(FileReport::skipped).sum();
             throw new IOException("threat feed " + (files.size() == 1 ? "file " : "files ")
                     + files.stream().map(Path::toString).collect(Collectors.joining(", "))
-                    + " hold no usable entry (" + lines + " lines, " + skipped + " unsupported); expected one "
-                    + "domain, IP, CIDR or ||domain^ per line");
+                    + (files.size() == 1 ? " holds" : " hold") + " no usable entry (" + lines + " lines, " + skipped
+                    + " unsupported); expected one domain, IP, CIDR or ||domain^ per line");
         }
         return new ThreatFeeds(files, domains, built, reports, System.nanoTime() - start);
     }
