@@ -51,7 +51,7 @@ final class SyntheticThreatFeed {
         this.v6Prefix = v6Prefix;
     }
 
-    /** Generates {@code domainCount} domains and {@code max(1, domainCount / 100)} distinct address rules. */
+    /** Generates {@code domainCount} domains and {@code max(2, domainCount / 100)} distinct address rules. */
     static SyntheticThreatFeed generate(int domainCount, long seed) {
         if (domainCount < 1) {
             throw new IllegalArgumentException("at least one domain: " + domainCount);
@@ -67,9 +67,9 @@ final class SyntheticThreatFeed {
             letters(r, b).append(i).append('.').append(TLDS[r.nextInt(TLDS.length)]);
             domains[i] = b.toString();
         }
-        int rules = Math.max(1, domainCount / 100);
-        int v4Count = rules - rules * 3 / 10;
-        int v6Count = rules - v4Count;
+        int rules = Math.max(2, domainCount / 100); // at least one rule per family
+        int v6Count = Math.max(1, rules * 3 / 10);
+        int v4Count = rules - v6Count;
         long[] v4 = new long[v4Count];
         Set<Long> seen = new HashSet<>();
         for (int i = 0; i < v4Count; ) { // bounded: the space (100 × 2^24 addresses) dwarfs the count
@@ -195,12 +195,12 @@ final class SyntheticThreatFeed {
         return new Hosts(hosts, new String[n]);
     }
 
-    /** {@code n} addresses each inside a random rule, three IPv4 to one IPv6 (the proportion of the rules). */
-    InetAddress[] addressHits(int n, long seed) {
+    /** {@code n} addresses each inside a random rule of one family (a listed address, or inside a range). */
+    InetAddress[] addressHits(int n, long seed, boolean ipv6) {
         SplittableRandom r = new SplittableRandom(seed);
         InetAddress[] out = new InetAddress[n];
         for (int i = 0; i < n; i++) {
-            if (i % 4 != 3 || v6Hi.length == 0) {
+            if (!ipv6) {
                 long rule = v4Rules[r.nextInt(v4Rules.length)];
                 int prefix = (int) (rule & 0xFF);
                 long host = prefix == 32 ? 0 : r.nextInt() & (0xFFFFFFFFL >>> prefix);
@@ -213,12 +213,12 @@ final class SyntheticThreatFeed {
         return out;
     }
 
-    /** {@code n} addresses outside every rule, three IPv4 to one IPv6. */
-    InetAddress[] addressMisses(int n, long seed) {
+    /** {@code n} addresses of one family outside every rule. */
+    InetAddress[] addressMisses(int n, long seed, boolean ipv6) {
         SplittableRandom r = new SplittableRandom(seed);
         InetAddress[] out = new InetAddress[n];
         for (int i = 0; i < n; i++) {
-            out[i] = i % 4 != 3
+            out[i] = !ipv6
                     ? v4((150L + r.nextInt(71)) << 24 | r.nextInt(1 << 24))
                     : v6(0x20010DB8_00000000L | (0x8000L + r.nextInt(0x8000)) << 16 | r.nextInt(1 << 16), r.nextLong());
         }

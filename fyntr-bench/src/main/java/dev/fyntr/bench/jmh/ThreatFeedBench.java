@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  *     visited in order. Hits are 1-4 labels in front of a listed name; misses are 2-5 label names under the
  *     same TLDs. Compare {@code entries=10000} with {@code 1000000}: the algorithm's cost is per label; what
  *     grows is only cache misses, since a 10,000-entry table fits in cache and a 1,000,000-entry one does not.</li>
- * <li>{@code addressHit} / {@code addressMiss}: {@link ThreatGuard#matchesAddress}, three IPv4 to one IPv6.</li>
+ * <li>{@code ipv4Hit}, {@code ipv4Miss}, {@code ipv6Hit}, {@code ipv6Miss}: {@link ThreatGuard#matchesAddress} on
+ *     65,536 pre-built addresses of one family.</li>
  * <li>{@code load}: one whole {@link ThreatGuard#load} per operation (single shot, milliseconds).</li>
  * </ul>
  *
@@ -66,8 +67,10 @@ public class ThreatFeedBench {
     ThreatGuard guard;
     String[] hitHosts;
     String[] missHosts;
-    InetAddress[] hitAddresses;
-    InetAddress[] missAddresses;
+    InetAddress[] ipv4Hits;
+    InetAddress[] ipv4Misses;
+    InetAddress[] ipv6Hits;
+    InetAddress[] ipv6Misses;
 
     /** Each benchmark thread walks the arrays with its own cursor, so no thread writes shared state. */
     @State(Scope.Thread)
@@ -87,8 +90,10 @@ public class ThreatFeedBench {
         feed.write(file);
         hitHosts = feed.hits(LOOKUPS, SEED + 1).hosts();
         missHosts = feed.misses(LOOKUPS, SEED + 2).hosts();
-        hitAddresses = feed.addressHits(LOOKUPS, SEED + 3);
-        missAddresses = feed.addressMisses(LOOKUPS, SEED + 4);
+        ipv4Hits = feed.addressHits(LOOKUPS, SEED + 3, false);
+        ipv4Misses = feed.addressMisses(LOOKUPS, SEED + 4, false);
+        ipv6Hits = feed.addressHits(LOOKUPS, SEED + 5, true);
+        ipv6Misses = feed.addressMisses(LOOKUPS, SEED + 6, true);
 
         long before = usedHeapAfterGc();
         long start = System.nanoTime();
@@ -119,16 +124,28 @@ public class ThreatFeedBench {
         return guard.matchingDomain(missHosts[c.advance()]);
     }
 
-    /** An address inside a listed IP or range. */
+    /** An IPv4 address that is listed or inside a listed range. */
     @Benchmark
-    public boolean addressHit(Cursor c) {
-        return guard.matchesAddress(hitAddresses[c.advance()]);
+    public boolean ipv4Hit(Cursor c) {
+        return guard.matchesAddress(ipv4Hits[c.advance()]);
     }
 
-    /** An address outside every rule. */
+    /** An IPv4 address outside every rule. */
     @Benchmark
-    public boolean addressMiss(Cursor c) {
-        return guard.matchesAddress(missAddresses[c.advance()]);
+    public boolean ipv4Miss(Cursor c) {
+        return guard.matchesAddress(ipv4Misses[c.advance()]);
+    }
+
+    /** An IPv6 address that is listed or inside a listed /48. */
+    @Benchmark
+    public boolean ipv6Hit(Cursor c) {
+        return guard.matchesAddress(ipv6Hits[c.advance()]);
+    }
+
+    /** An IPv6 address outside every rule. */
+    @Benchmark
+    public boolean ipv6Miss(Cursor c) {
+        return guard.matchesAddress(ipv6Misses[c.advance()]);
     }
 
     /** Reads, parses and indexes the whole file, as the proxy does at start-up. */

@@ -74,11 +74,15 @@ class ThreatFeedBenchTest {
         for (String host : feed.misses(2_000, 2).hosts()) {
             assertNull(guard.matchingDomain(host), host);
         }
-        for (InetAddress a : feed.addressHits(2_000, 3)) {
-            assertTrue(guard.matchesAddress(a), a.toString());
-        }
-        for (InetAddress a : feed.addressMisses(2_000, 4)) {
-            assertFalse(guard.matchesAddress(a), a.toString());
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            for (InetAddress a : feed.addressHits(2_000, 3, ipv6)) {
+                assertEquals(ipv6 ? 16 : 4, a.getAddress().length);
+                assertTrue(guard.matchesAddress(a), a.toString());
+            }
+            for (InetAddress a : feed.addressMisses(2_000, 4, ipv6)) {
+                assertEquals(ipv6 ? 16 : 4, a.getAddress().length);
+                assertFalse(guard.matchesAddress(a), a.toString());
+            }
         }
     }
 
@@ -91,8 +95,10 @@ class ThreatFeedBenchTest {
             ThreatFeedBench.Cursor cursor = new ThreatFeedBench.Cursor();
             assertNotNull(bench.domainHit(cursor));
             assertNull(bench.domainMiss(cursor));
-            assertTrue(bench.addressHit(cursor));
-            assertFalse(bench.addressMiss(cursor));
+            assertTrue(bench.ipv4Hit(cursor));
+            assertFalse(bench.ipv4Miss(cursor));
+            assertTrue(bench.ipv6Hit(cursor));
+            assertFalse(bench.ipv6Miss(cursor));
             assertTrue(bench.load().hasFeeds());
             assertEquals(ThreatFeedBench.LOOKUPS, bench.hitHosts.length);
         } finally {
