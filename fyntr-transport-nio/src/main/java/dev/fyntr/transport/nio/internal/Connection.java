@@ -68,6 +68,7 @@ final class Connection implements Flow, IoHandler {
     private boolean upstreamBlocked;
     private boolean clientEof;
     private boolean upstreamOutputShut;
+    private boolean clientReadPaused;
 
     // upstream → client, straight through
     private ByteBuffer pendingDown;
@@ -357,6 +358,21 @@ final class Connection implements Flow, IoHandler {
                 || upQueue.size() >= loop.maxChunksPerFlow;
     }
 
+    /**
+     * Whether to read from the client: reading stops when the queue is full and resumes only once it has drained to
+     * half, so that a flow kept busy by a fast client flips its interest (an epoll_ctl each way) once per half queue
+     * rather than once per chunk.
+     */
+    private boolean wantsClientBytes() {
+        if (clientReadPaused) {
+            clientReadPaused = queuedBytes > loop.config.maxQueuedBytesPerFlow() / 2
+                    || upQueue.size() > loop.maxChunksPerFlow / 2;
+        } else {
+            clientReadPaused = queueFull();
+        }
+        return !clientReadPaused;
+    }
+
     private void becomeEligible() {
         eligible = true;
         knownToScheduler = true;
@@ -584,7 +600,7 @@ final class Connection implements Flow, IoHandler {
         switch (state) {
             case READING_HEAD, REJECTING -> wantClient = SelectionKey.OP_READ;
             case ESTABLISHED -> {
-                if (!clientEof && !queueFull()) {
+                if (!clientEof && wantsClientBytes()) {
                     wantClient = SelectionKey.OP_READ;
                 }
             }
