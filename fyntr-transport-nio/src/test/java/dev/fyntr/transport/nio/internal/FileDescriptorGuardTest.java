@@ -37,4 +37,14 @@ class FileDescriptorGuardTest {
     void shouldSkipTheCheckWhereTheLimitIsUnknown() {
         assertNull(FileDescriptorGuard.warning(1000, -1));
     }
+
+    @Test
+    void shouldReadTheSoftOpenFileLimitFromProcLimits() {
+        String limits = "Limit                     Soft Limit           Hard Limit           Units     \n"
+                + "Max processes             95304                95304                processes \n"
+                + "Max open files            1048576              1048576              files     \n";
+        assertEquals(1048576, LinuxLimits.parseMaxOpenFiles(limits));
+        assertEquals(-1, LinuxLimits.parseMaxOpenFiles("Max open files            unlimited            unlimited            files\n"));
+        assertEquals(0, LinuxLimits.parseMaxOpenFiles("nothing useful\n"));
+    }
 }
