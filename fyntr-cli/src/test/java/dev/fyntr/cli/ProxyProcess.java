@@ -63,6 +63,22 @@ final class ProxyProcess implements AutoCloseable {
         return new ProxyProcess(command);
     }
 
+    /**
+     * As {@link #startOnModulePath}, under {@code ulimit -n maxOpenFiles} (soft and hard, so the JVM cannot raise
+     * it): for tests of running out of descriptors. Needs bash.
+     */
+    static ProxyProcess startOnModulePathWithOpenFileLimit(int maxOpenFiles, String... args)
+            throws IOException, InterruptedException {
+        requireFile(TARGET.resolve("fyntr-cli.jar"));
+        List<String> command = new ArrayList<>(List.of("bash", "-c",
+                "ulimit -n " + maxOpenFiles + " && exec \"$0\" \"$@\"", JAVA));
+        command.addAll(LEAN_FLAGS);
+        command.addAll(List.of("-p", TARGET.resolve("lib") + java.io.File.pathSeparator
+                + TARGET.resolve("fyntr-cli.jar"), "-m", "dev.fyntr.cli", "--port", "0"));
+        command.addAll(List.of(args));
+        return new ProxyProcess(command);
+    }
+
     /** {@code java -jar target/fyntr-cli-all.jar --port 0 ARGS}, once it listens. */
     static ProxyProcess startFatJar(String... args) throws IOException, InterruptedException {
         requireFile(TARGET.resolve("fyntr-cli-all.jar"));
