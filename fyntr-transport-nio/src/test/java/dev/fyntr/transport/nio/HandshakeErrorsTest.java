@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -157,17 +159,21 @@ class HandshakeErrorsTest {
 
     @Test
     void shouldAnswer502WhenTheResolverHangs() throws Exception {
+        CountDownLatch answer = new CountDownLatch(1);
         FyntrProxy proxy = proxy(Fixtures.proxyTo(443).resolveTimeout(Duration.ofMillis(200)).resolver(host -> {
             try {
-                Thread.sleep(5_000);
+                answer.await(20, TimeUnit.SECONDS); // hangs until the test has its 502
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return List.of();
+            return List.of(TestServers.LOOPBACK);
         }));
         try (ProxyClient c = new ProxyClient(proxy)) {
             assertErrorShape(c.connect("slow.test:443"), 502, "dns_timeout");
+        } finally {
+            answer.countDown(); // the late answer must be ignored, not crash the loop
         }
+        assertEquals(0, proxy.stats().openHandshakes());
     }
 
     @Test
