@@ -71,9 +71,11 @@ final class IpRuleSet {
 
     /** The most specific rule containing the address (IPv4-mapped IPv6 is checked as IPv4), or {@code null}. */
     Match find(InetAddress address) {
-        byte[] b = Addresses.canonical(address).getAddress();
-        if (b.length == 4) {
-            long a = (b[0] & 0xFFL) << 24 | (b[1] & 0xFFL) << 16 | (b[2] & 0xFFL) << 8 | (b[3] & 0xFFL);
+        byte[] b = address.getAddress(); // one copy; the IPv4-mapped check is done on it, not on a second one
+        int v4At = b.length == 4 ? 0 : isIpv4Mapped(b) ? 12 : -1;
+        if (v4At >= 0) {
+            long a = (b[v4At] & 0xFFL) << 24 | (b[v4At + 1] & 0xFFL) << 16 | (b[v4At + 2] & 0xFFL) << 8
+                    | (b[v4At + 3] & 0xFFL);
             for (int p : v4Prefixes) {
                 long net = p == 0 ? 0 : a & (0xFFFFFFFFL << (32 - p)) & 0xFFFFFFFFL;
                 long[] arr = v4[p];
@@ -90,7 +92,7 @@ final class IpRuleSet {
             long mhi = p >= 64 ? hi : (p == 0 ? 0 : hi & (-1L << (64 - p)));
             long mlo = p <= 64 ? 0 : (p == 128 ? lo : lo & (-1L << (128 - p)));
             V6[] arr = v6[p];
-            int i = Arrays.binarySearch(arr, new V6(mhi, mlo, 0), V6_ORDER);
+            int i = indexOf(arr, mhi, mlo);
             if (i >= 0) {
                 byte[] net = new byte[16];
                 putLong(net, 0, mhi);
@@ -99,6 +101,38 @@ final class IpRuleSet {
             }
         }
         return null;
+    }
+
+    /** {@code ::ffff:a.b.c.d}: checked as the IPv4 address, like {@link Addresses#canonical}. */
+    private static boolean isIpv4Mapped(byte[] b) {
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return b[10] == (byte) 0xFF && b[11] == (byte) 0xFF;
+    }
+
+    /** Binary search for a network without building a search key. */
+    private static int indexOf(V6[] arr, long hi, long lo) {
+        int from = 0;
+        int to = arr.length - 1;
+        while (from <= to) {
+            int mid = (from + to) >>> 1;
+            V6 v = arr[mid];
+            int c = Long.compareUnsigned(v.hi, hi);
+            if (c == 0) {
+                c = Long.compareUnsigned(v.lo, lo);
+            }
+            if (c < 0) {
+                from = mid + 1;
+            } else if (c > 0) {
+                to = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
     }
 
     private static int lowerBound(long[] arr, long key) {
