@@ -10,11 +10,20 @@ import dev.fyntr.api.spi.Scheduler;
  * follows {@link Scheduler}'s contract: event-loop thread only, nothing thrown, O(1) amortised per call and no
  * allocation after a flow's first {@code onBacklogged}.
  *
- * <p>Two intrusive lists: {@code newFlows}, for flows that just woke up from idle (only with sparse-flow
- * priority), always served first; {@code oldFlows}, the ordinary round. A flow at the head of a list gets its
- * quantum when its visit starts and is returned by {@code next()} while its head chunk fits its deficit; when
- * it no longer fits, the visit ends and the flow goes to the tail of {@code oldFlows} with what is left (less
- * than that chunk). Leaving the eligible set resets the deficit to 0.
+ * <p>Two intrusive lists: {@code newFlows}, for flows that woke up and have not yet had their share of the current
+ * round (only with sparse-flow priority), always served first; {@code oldFlows}, the ordinary round. A flow at the
+ * head of a list gets credit when its visit starts and is returned by {@code next()} while its head chunk fits its
+ * deficit; when it no longer fits, the visit ends and the flow goes to the tail of {@code oldFlows} with what is
+ * left (less than that chunk). Leaving the eligible set resets the deficit to 0.
+ *
+ * <p><b>Sparse flows and rounds.</b> A round ends when a flow comes up for its second old-list visit since the
+ * round began. In each round a flow is served at most its quantum in all (plus what it carried over, less than one
+ * chunk): a visit's credit is the quantum minus what the flow already got this round. A flow that wakes with part
+ * of that share left goes to the new list and is served at once, however often it wakes; one that has used its
+ * share joins the ordinary round. So an interactive flow that speaks more often than once per round (a TLS
+ * handshake's second flight, a request right after a response) keeps its priority as long as it stays light,
+ * while pausing briefly can never earn a flow more than its share: fq_codel's intent, without its rule that
+ * makes such a flow wait a whole round whenever it speaks again before its old-list position comes up.
  */
 public final class DrrScheduler implements Scheduler {
 
@@ -25,6 +34,8 @@ public final class DrrScheduler implements Scheduler {
     private final FlowList oldFlows = new FlowList("old");
     /** Iterations of next()'s loop, for the O(1) test: they must stay proportional to decisions. */
     private long iterations;
+    /** The current round (see the class comment). */
+    private long round;
 
     /**
      * @param tuner              the quantum of a flow at the start of each visit
@@ -56,12 +67,8 @@ public final class DrrScheduler implements Scheduler {
         s.eligible = true;
         boolean wasBlocked = s.blocked;
         s.blocked = false;
-        if (s.list != null) {
-            // Still in the old list as an emptied new flow: it carries on there as an ordinary flow, so that a
-            // flow cannot win the new list again and again by pausing briefly.
-            return;
-        }
-        if (sparseFlowPriority && !wasBlocked) {
+        // A flow whose upstream was full did not go quiet: it rejoins the round without priority.
+        if (sparseFlowPriority && !wasBlocked && shareLeft(s) > 0) {
             newFlows.addLast(s);
         } else {
             oldFlows.addLast(s);
@@ -75,12 +82,7 @@ public final class DrrScheduler implements Scheduler {
             return;
         }
         leave(s);
-        if (s.list == newFlows) {
-            // fq_codel's rule: an emptied new flow makes one pass through the old list before it can count as new
-            // again; it is dropped when it reaches the head still empty.
-            newFlows.remove(s);
-            oldFlows.addLast(s);
-        } else if (s.list != null) {
+        if (s.list != null) {
             s.list.remove(s);
         }
     }
@@ -122,13 +124,15 @@ public final class DrrScheduler implements Scheduler {
             if (s == null) {
                 return null;
             }
-            if (!s.eligible) {
-                list.remove(s); // an emptied new flow that did not come back within a round
-                continue;
-            }
             if (!s.visiting) {
                 s.visiting = true;
-                s.deficit += Math.max(1, tuner.quantumBytes(s.flow.chunkStats(), defaultQuantum));
+                if (list == oldFlows) {
+                    if (s.lastOldVisitRound == round) {
+                        round++; // this flow's second old-list visit since the round began: a new round
+                    }
+                    s.lastOldVisitRound = round;
+                }
+                s.deficit += Math.max(0, shareLeft(s));
             }
             if (s.flow.headChunkBytes() <= s.deficit) {
                 return s.flow;
@@ -147,6 +151,17 @@ public final class DrrScheduler implements Scheduler {
         }
         // Never below 0: more bytes than the credit would be a transport bug, not a debt to carry.
         s.deficit = Math.max(0, s.deficit - bytes);
+        shareLeft(s); // moves the flow's count to the current round if a new one began
+        s.roundBytes += bytes;
+    }
+
+    /** What the flow may still be served in the current round: its quantum minus what it got this round. */
+    private long shareLeft(FlowState s) {
+        if (s.round != round) {
+            s.round = round;
+            s.roundBytes = 0;
+        }
+        return Math.max(1, tuner.quantumBytes(s.flow.chunkStats(), defaultQuantum)) - s.roundBytes;
     }
 
     /** Loop iterations of {@link #next()} so far. */

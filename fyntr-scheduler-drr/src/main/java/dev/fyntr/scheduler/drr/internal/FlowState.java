@@ -19,6 +19,12 @@ final class FlowState {
 
     /** Bytes the flow may still send in the current visit; 0 whenever it is not eligible. */
     long deficit;
+    /** The round {@link #roundBytes} counts for. */
+    long round = -1;
+    /** Bytes served in {@link #round}, from either list: a flow gets at most a quantum per round. */
+    long roundBytes;
+    /** The round of the flow's last visit in the old list; a second visit in one round means the round is over. */
+    long lastOldVisitRound = -1;
     /** Whether the quantum of the current visit was already added. */
     boolean visiting;
     boolean eligible;
