@@ -19,8 +19,8 @@ import dev.fyntr.api.spi.Scheduler;
  * <p><b>Sparse flows and rounds.</b> A round ends when a flow comes up for its second old-list visit since the
  * round began. In each round a flow is served at most its quantum in all (plus what it carried over, less than one
  * chunk): a visit's credit is the quantum minus what the flow already got this round. A flow that wakes with part
- * of that share left goes to the new list and is served at once, however often it wakes; one that has used its
- * share joins the ordinary round. So an interactive flow that speaks more often than once per round (a TLS
+ * of that share left, and no more queued than that, goes to the new list and is served at once, however often it
+ * wakes; one that has used its share, or arrives with more than it (a bulk upload), joins the ordinary round. So an interactive flow that speaks more often than once per round (a TLS
  * handshake's second flight, a request right after a response) keeps its priority as long as it stays light,
  * while pausing briefly can never earn a flow more than its share: fq_codel's intent, without its rule that
  * makes such a flow wait a whole round whenever it speaks again before its old-list position comes up.
@@ -67,8 +67,10 @@ public final class DrrScheduler implements Scheduler {
         s.eligible = true;
         boolean wasBlocked = s.blocked;
         s.blocked = false;
-        // A flow whose upstream was full did not go quiet: it rejoins the round without priority.
-        if (sparseFlowPriority && !wasBlocked && shareLeft(s) > 0) {
+        // A flow whose upstream was full did not go quiet: it rejoins the round without priority. A flow that
+        // wakes with more queued than its share left is not sparse either (a new upload arriving with a full queue
+        // in a burst): the new list is for flows that will be done within their share.
+        if (sparseFlowPriority && !wasBlocked && flow.queuedBytes() <= shareLeft(s)) {
             newFlows.addLast(s);
         } else {
             oldFlows.addLast(s);

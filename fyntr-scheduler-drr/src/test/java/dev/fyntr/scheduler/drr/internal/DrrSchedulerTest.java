@@ -68,10 +68,12 @@ class DrrSchedulerTest {
         assertFalse(a.isEligible());
         assertEquals(0, DrrScheduler.deficitOf(a));
 
-        // Back without the 400 it had left: at most a quantum, minus what it got this round (600), minus the chunk.
-        driver.enqueue(a, 600, 600);
+        // Back without the 400 it had left: only what remains of its share this round (1000 - 600), minus the chunk.
+        driver.enqueue(a, 300);
+        assertEquals("new", DrrScheduler.listOf(a));
+        driver.enqueue(a, 50);
         driver.step();
-        assertEquals(200, DrrScheduler.deficitOf(a));
+        assertEquals(100, DrrScheduler.deficitOf(a));
     }
 
     @Test
@@ -194,9 +196,9 @@ class DrrSchedulerTest {
         SchedulerDriver driver = driver(2000, true);
         TestFlow a = driver.newFlow();
         TestFlow b = driver.newFlow();
-        driver.enqueue(a, 1000, 1000, 1000);
+        driver.enqueue(a, 1000, 1000);
         driver.enqueue(b, 1000);
-        driver.step();
+        assertSame(a, driver.step());
         driver.close(a);
         assertNull(DrrScheduler.listOf(a));
         driver.scheduler().onBacklogged(a); // against the contract; ignored
@@ -251,12 +253,12 @@ class DrrSchedulerTest {
     }
 
     /**
-     * A flow that wakes in the middle of another's turn is served its share from the new list at once; then the
-     * interrupted turn resumes, and the waking flow gets nothing more until the next round: the spread stays within
-     * classic DRR's bound.
+     * A flow that wakes in the middle of another's turn with more queued than its share is a bulk flow: it joins the
+     * round after the interrupted turn, and the spread stays within classic DRR's bound (fq_codel's rule would give
+     * it a new-list quantum and then its ordinary turn first: a spread of 19,000 B here).
      */
     @Test
-    void shouldServeAWakingFlowItsShareFirstButNotTwiceInOneRound() {
+    void shouldLetAWakingBulkFlowWaitForItsTurnInTheRound() {
         SchedulerDriver driver = driver(10_000, true);
         TestFlow bulk = driver.newFlow();
         run(driver, 19, bulk); // one turn of ten chunks, then nine of the second turn
@@ -265,7 +267,7 @@ class DrrSchedulerTest {
         Arrays.fill(chunks, 1000);
         driver.enqueue(waking, chunks);
         long bulk0 = bulk.servedBytes();
-        assertEquals("2".repeat(10) + "1".repeat(11), run(driver, 21, bulk));
+        assertEquals("1" + "2".repeat(10) + "1".repeat(10), run(driver, 21, bulk));
         long spread = waking.servedBytes() - (bulk.servedBytes() - bulk0);
         assertEquals(-1000, spread);
         assertTrue(Math.abs(spread) <= FairSchedulerContract.fairnessBound(10_000, 1000, false));
