@@ -6,8 +6,8 @@ package dev.fyntr.api.spi;
  * <p>A scheduler receives its tuner through {@link SchedulerConfig#quantumTuner()}; when the config
  * carries none, the scheduler uses its own default (DRR: the adaptive tuner of SPEC §5.3).
  *
- * <p><b>Contract:</b> called on the event-loop thread, once per flow per round; must be O(1), allocate
- * nothing, never block and never throw. The result must be {@code >= 1}; schedulers treat anything smaller as 1.
+ * <p><b>Contract:</b> called on the event-loop thread, a few times per flow per round (when a visit starts, when
+ * the flow wakes up); must be O(1), allocate nothing, never block and never throw. The result must be {@code >= 1}; schedulers treat anything smaller as 1.
  */
 @FunctionalInterface
 public interface QuantumTuner {

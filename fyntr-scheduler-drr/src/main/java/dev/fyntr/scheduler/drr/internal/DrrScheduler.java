@@ -153,17 +153,22 @@ public final class DrrScheduler implements Scheduler {
         }
         // Never below 0: more bytes than the credit would be a transport bug, not a debt to carry.
         s.deficit = Math.max(0, s.deficit - bytes);
-        shareLeft(s); // moves the flow's count to the current round if a new one began
+        countInCurrentRound(s);
         s.roundBytes += bytes;
     }
 
     /** What the flow may still be served in the current round: its quantum minus what it got this round. */
     private long shareLeft(FlowState s) {
+        countInCurrentRound(s);
+        return Math.max(1, tuner.quantumBytes(s.flow.chunkStats(), defaultQuantum)) - s.roundBytes;
+    }
+
+    /** Starts the flow's byte count afresh when a new round has begun since it was last served. */
+    private void countInCurrentRound(FlowState s) {
         if (s.round != round) {
             s.round = round;
             s.roundBytes = 0;
         }
-        return Math.max(1, tuner.quantumBytes(s.flow.chunkStats(), defaultQuantum)) - s.roundBytes;
     }
 
     /** Loop iterations of {@link #next()} so far. */
