@@ -1,12 +1,8 @@
 package dev.fyntr.bench.load;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,34 +10,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Reads and discards everything, on 127.0.0.1, counting bytes per connection. One selector thread. */
-public final class SinkServer implements AutoCloseable {
+public final class SinkServer extends LoopbackServer {
 
-    private final ServerSocketChannel server;
-    private final Selector selector;
-    private final Thread thread;
     private final List<AtomicLong> counters = new CopyOnWriteArrayList<>();
-    private volatile boolean running = true;
+    /** Shared by all connections: what is read is discarded. Only the selector thread touches it. */
+    private final ByteBuffer discard = ByteBuffer.allocateDirect(256 * 1024);
 
     private SinkServer() throws IOException {
-        selector = Selector.open();
-        server = ServerSocketChannel.open();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-        server.configureBlocking(false);
-        server.register(selector, SelectionKey.OP_ACCEPT);
-        thread = new Thread(this::loop, "sink-server");
-        thread.setDaemon(true);
+        super("sink-server", 1024);
     }
 
     /** Starts a sink on an ephemeral loopback port. */
     public static SinkServer start() throws IOException {
         SinkServer s = new SinkServer();
-        s.thread.start();
+        s.startThread();
         return s;
-    }
-
-    /** The bound address. */
-    public InetSocketAddress address() {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.socket().getLocalPort());
     }
 
     /** Bytes received so far by each connection accepted so far, in accept order. */
@@ -63,70 +46,21 @@ public final class SinkServer implements AutoCloseable {
         return sum;
     }
 
-    private void loop() {
-        ByteBuffer buf = ByteBuffer.allocateDirect(256 * 1024);
-        try {
-            while (running) {
-                selector.select(200);
-                for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
-                    SelectionKey key = it.next();
-                    it.remove();
-                    if (!key.isValid()) {
-                        continue;
-                    }
-                    if (key.isAcceptable()) {
-                        for (SocketChannel ch = server.accept(); ch != null; ch = server.accept()) {
-                            ch.configureBlocking(false);
-                            AtomicLong counter = new AtomicLong();
-                            counters.add(counter);
-                            ch.register(selector, SelectionKey.OP_READ, counter);
-                        }
-                        continue;
-                    }
-                    SocketChannel ch = (SocketChannel) key.channel();
-                    try {
-                        buf.clear();
-                        int n = ch.read(buf);
-                        if (n < 0) {
-                            key.cancel();
-                            ch.close();
-                        } else {
-                            ((AtomicLong) key.attachment()).addAndGet(n);
-                        }
-                    } catch (IOException e) {
-                        key.cancel();
-                        ch.close();
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            if (running) {
-                System.err.println("sink server stopped: " + e);
-            }
-        }
+    @Override
+    void onAccepted(SocketChannel ch) throws IOException {
+        AtomicLong counter = new AtomicLong();
+        counters.add(counter);
+        ch.register(selector, SelectionKey.OP_READ, counter);
     }
 
     @Override
-    public void close() {
-        running = false;
-        selector.wakeup();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        for (SelectionKey key : selector.keys()) {
-            try {
-                key.channel().close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
-        try {
-            selector.close();
-            server.close();
-        } catch (IOException ignored) {
-            // nothing left to do
+    void onReady(SelectionKey key) throws IOException {
+        discard.clear();
+        int n = ((SocketChannel) key.channel()).read(discard);
+        if (n < 0) {
+            closeQuietly(key);
+        } else {
+            ((AtomicLong) key.attachment()).addAndGet(n);
         }
     }
 }
