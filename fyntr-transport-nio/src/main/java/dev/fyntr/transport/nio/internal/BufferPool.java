@@ -15,7 +15,6 @@ final class BufferPool {
     private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
     private final int maxRetained;
     private int outstanding;
-    private long allocated;
 
     BufferPool(int maxRetained) {
         this.maxRetained = maxRetained;
@@ -26,7 +25,6 @@ final class BufferPool {
         ByteBuffer b = free.pollFirst();
         if (b == null) {
             b = ByteBuffer.allocateDirect(CHUNK_BYTES);
-            allocated++;
         }
         outstanding++;
         return b;
@@ -42,9 +40,5 @@ final class BufferPool {
 
     int outstanding() {
         return outstanding;
-    }
-
-    long allocated() {
-        return allocated;
     }
 }

@@ -116,10 +116,6 @@ final class Connection implements Flow, IoHandler {
         reject(HandshakeFailure.connectionLimit(loop.config.maxConnections(), 1));
     }
 
-    State state() {
-        return state;
-    }
-
     boolean isEstablished() {
         return state == State.ESTABLISHED;
     }
@@ -145,10 +141,15 @@ final class Connection implements Flow, IoHandler {
 
     @Override
     public void onFailure(Throwable failure) {
+        fail("client", failure);
+    }
+
+    /** An I/O error on one side resets the tunnel; anything else is a bug, logged with its stack trace. */
+    private void fail(String side, Throwable failure) {
         if (failure instanceof IOException) {
-            abort("client error: " + failure.getMessage(), true);
+            abort(side + " error: " + failure.getMessage(), true);
         } else {
-            LOG.error("flow {}: internal error, closing it", id, failure);
+            LOG.error("flow {}: internal error on the {} side, closing it", id, side, failure);
             abort("internal error: " + failure, true);
         }
     }
@@ -486,21 +487,12 @@ final class Connection implements Flow, IoHandler {
 
         @Override
         public void onFailure(Throwable failure) {
-            Connection.this.onUpstreamFailure(failure);
+            fail("upstream", failure);
         }
 
         @Override
         public String toString() {
             return Connection.this + " upstream";
-        }
-    }
-
-    private void onUpstreamFailure(Throwable failure) {
-        if (failure instanceof IOException) {
-            abort("upstream error: " + failure.getMessage(), true);
-        } else {
-            LOG.error("flow {}: internal error, closing it", id, failure);
-            abort("internal error: " + failure, true);
         }
     }
 
@@ -846,14 +838,6 @@ final class Connection implements Flow, IoHandler {
 
     long acceptedAt() {
         return acceptedAt;
-    }
-
-    long bytesUp() {
-        return bytesUp;
-    }
-
-    long bytesDown() {
-        return bytesDown;
     }
 
     @Override

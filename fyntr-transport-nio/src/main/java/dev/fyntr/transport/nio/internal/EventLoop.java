@@ -45,8 +45,10 @@ final class EventLoop implements Runnable {
     /**
      * Upstream bytes written per turn before the loop looks at its sockets again. It sets the trade between an
      * interactive flow's latency and bulk throughput: with 16 bulk uploads on loopback, 512 KiB gave a 64 B echo a
-     * p50 of about 1.1 ms, 128 KiB about 0.5 ms for 6 % less throughput, 64 KiB about 0.35 ms for 15 % less
-     * (LoadTool interactive/bulk --fork, docs/benchmarks.md).
+     * p50 of about 1.1 ms, 128 KiB about 0.5 ms for 6 % less throughput, 64 KiB about 0.35 ms for 15 % less. To
+     * re-measure, change this constant and compare
+     * {@code LoadTool interactive --fork --count 2000} and {@code LoadTool bulk --fork --seconds 4} (docs/benchmarks.md),
+     * alternating the builds, median of 3.
      */
     static final int TURN_BUDGET_BYTES = 128 * 1024;
     private static final int ACCEPTS_PER_EVENT = 64;

@@ -281,6 +281,17 @@ public final class ProxyServer implements FyntrProxy {
         }
     }
 
+    /**
+     * Pooled buffers not returned to the pool; for tests, once {@link #close()} has returned (the loop thread has
+     * ended, so reading its state here is safe). Every path returns what it took, so this must be 0.
+     */
+    public int buffersOutstanding() {
+        if (!loop.terminated().isDone()) {
+            throw new IllegalStateException("buffersOutstanding() is only meaningful after close()");
+        }
+        return loop.buffers.outstanding();
+    }
+
     private static void joinQuietly(Thread t, long millis) {
         try {
             t.join(millis);
