@@ -78,7 +78,8 @@ class BufferAccountingTest {
                 Fixtures.await("bytes queued", Duration.ofSeconds(20), () -> proxy.stats().queuedBytes() > 0);
                 reset.socket.setSoLinger(true, 0);
                 reset.close();
-                Fixtures.await("reset tunnel gone", Duration.ofSeconds(20), () -> proxy.stats().openTunnels() == 0);
+                // No wait for the proxy to notice: with its queue full it has stopped reading this client, so the
+                // reset may only surface at the idle timeout. Either way close() below must free its buffers.
                 // A tunnel still holding queued bytes when the proxy closes (grace 0 cuts it).
                 ProxyClient cut = new ProxyClient(proxy);
                 assertEquals(200, cut.connect("127.0.0.1:" + stalled.port()).status());
