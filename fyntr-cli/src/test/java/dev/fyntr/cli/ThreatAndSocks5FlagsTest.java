@@ -147,7 +147,7 @@ class ThreatAndSocks5FlagsTest {
 
         Cli.Result debug = runOnce("--threat-feed-file", feed.toString(), "--port", "0", "--log-level", "debug");
         assertEquals(FyntrCli.EXIT_FAILURE, debug.status());
-        assertTrue(debug.errLines().size() > 1 && debug.err().contains("IOException"),
+        assertTrue(debug.errLines().size() > 1 && debug.err().contains("ThreatFeedException"),
                 "stack trace at level debug: " + debug.err());
     }
 

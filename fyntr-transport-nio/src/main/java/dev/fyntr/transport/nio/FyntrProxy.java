@@ -3,6 +3,7 @@ package dev.fyntr.transport.nio;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A running Fyntr proxy. Start one with {@link #builder()}:
@@ -23,7 +24,7 @@ import java.util.Optional;
  */
 public interface FyntrProxy extends AutoCloseable {
 
-    /** A builder with every default of SPEC §2. */
+    /** A builder with every default of {@link ProxyDefaults}. */
     static FyntrProxyBuilder builder() {
         return new FyntrProxyBuilder();
     }
@@ -66,6 +67,13 @@ public interface FyntrProxy extends AutoCloseable {
      * every waiting request. Returns at once.
      */
     void maxConnectRate(double connectsPerSecond);
+
+    /**
+     * Completes when the proxy has stopped: normally once {@link #close} has closed everything, exceptionally
+     * (with the cause) if the event loop failed by itself. A command can wait on it instead of polling
+     * {@link #isClosing()}. The returned stage is read-only.
+     */
+    CompletionStage<Void> terminated();
 
     /** Whether {@link #close} has been called (or the proxy failed). */
     boolean isClosing();

@@ -3,10 +3,12 @@ package dev.fyntr.transport.nio;
 import dev.fyntr.api.Schedulers;
 import dev.fyntr.api.spi.QuantumTuner;
 import dev.fyntr.api.spi.SchedulerConfig;
+import dev.fyntr.api.spi.SchedulerProvider;
 import dev.fyntr.transport.nio.internal.ProxyConfig;
-import dev.fyntr.transport.nio.internal.ProxyServer;
+import dev.fyntr.transport.nio.internal.StartupWarnings;
 import dev.fyntr.transport.nio.internal.ShapingConfig;
 import dev.fyntr.transport.nio.internal.policy.Cidr;
+import dev.fyntr.transport.nio.internal.threat.ThreatGuard;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,20 +22,20 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * Configures and starts a {@link FyntrProxy}. Defaults are those of SPEC §2. Each setter checks its argument
+ * Configures and starts a {@link FyntrProxy}. Defaults are the constants of {@link ProxyDefaults}. Each setter checks its argument
  * at once and throws {@link IllegalArgumentException} naming the failed check ({@code "maxConnections < 0"}).
  * Not thread-safe; a builder can start any number of proxies.
  */
 public final class FyntrProxyBuilder {
 
     private InetAddress bind = InetAddress.getLoopbackAddress();
-    private int port = 9999;
-    private int maxConnections = 1000;
-    private Duration idleTimeout = Duration.ofSeconds(300);
-    private Duration handshakeTimeout = Duration.ofSeconds(30);
-    private Duration connectTimeout = Duration.ofSeconds(3);
-    private Duration resolveTimeout = Duration.ofSeconds(5);
-    private Duration shutdownGrace = Duration.ofSeconds(10);
+    private int port = ProxyDefaults.PORT;
+    private int maxConnections = ProxyDefaults.MAX_CONNECTIONS;
+    private Duration idleTimeout = ProxyDefaults.IDLE_TIMEOUT;
+    private Duration handshakeTimeout = ProxyDefaults.HANDSHAKE_TIMEOUT;
+    private Duration connectTimeout = ProxyDefaults.CONNECT_TIMEOUT;
+    private Duration resolveTimeout = ProxyDefaults.RESOLVE_TIMEOUT;
+    private Duration shutdownGrace = ProxyDefaults.SHUTDOWN_GRACE;
     private String scheduler;
     private int fixedQuantumBytes; // 0 = adaptive
     private boolean sparseFlowPriority = true;
@@ -46,8 +48,8 @@ public final class FyntrProxyBuilder {
     private final List<Cidr> denyCidrs = new ArrayList<>();
     private final List<String> allowDomains = new ArrayList<>();
     private Resolver resolver = Resolver.system();
-    private int maxQueuedBytesPerFlow = 256 * 1024;
-    private int listenBacklog = 1024;
+    private int maxQueuedBytesPerFlow = ProxyDefaults.MAX_QUEUED_BYTES_PER_FLOW;
+    private int listenBacklog = ProxyDefaults.LISTEN_BACKLOG;
     private final List<Path> threatFeedFiles = new ArrayList<>();
     private ThreatAction threatAction = ThreatAction.WARN;
     private int socks5Port = -1;
@@ -244,8 +246,9 @@ public final class FyntrProxyBuilder {
     /**
      * Threat feeds (SPEC §6.4), added to those already given: text files of domains (each with its
      * subdomains), IPs, CIDR ranges, {@code ||domain^} rules and hosts-file lines; {@code #} and {@code !}
-     * start comments. They are read by {@link #start()}, which fails with an {@link IOException} naming the
-     * file when one cannot be read, or when the files together hold no usable entry.
+     * start comments. They are read by {@link #build()} and {@link #start()}, which fail with a
+     * {@link ThreatFeedException} naming the file when one cannot be read, or when the files together hold no
+     * usable entry.
      */
     public FyntrProxyBuilder threatFeedFiles(Path... files) {
         for (Path f : files) {
@@ -277,16 +280,34 @@ public final class FyntrProxyBuilder {
     }
 
     /**
-     * Loads the threat feeds, binds and starts the proxy.
+     * Checks the whole configuration without binding anything: finds the scheduler, loads the threat feeds and
+     * collects the {@linkplain ProxySettings#warnings() warnings}. A command's dry run and {@link #start()} share
+     * this one check.
      *
-     * @throws IllegalArgumentException if the scheduler name is unknown (the message lists those found), if
-     *                                  the threat action is {@code BLOCK} without a feed, or if a SOCKS5
+     * @throws IllegalArgumentException if the scheduler name is unknown (an
+     *                                  {@link dev.fyntr.api.UnknownSchedulerException} listing the names found),
+     *                                  if the threat action is {@code BLOCK} without a feed, or if a SOCKS5
      *                                  address is given without a SOCKS5 port
-     * @throws IOException              if the address cannot be bound (e.g. the port is in use), or a threat
-     *                                  feed cannot be read or holds no usable entry (the message names it)
+     * @throws ThreatFeedException      if a threat feed cannot be read or the feeds hold no usable entry (the
+     *                                  message names the file)
+     */
+    public ProxySettings build() throws ThreatFeedException {
+        ProxyConfig config = config();
+        SchedulerProvider provider = Schedulers.provider(config.schedulerName());
+        ThreatGuard threats = ThreatGuard.load(config.threatFeedFiles(), config.threatAction());
+        return new ProxySettings(config, shapingConfig(), provider, threats, StartupWarnings.of(config));
+    }
+
+    /**
+     * {@link #build() Checks} the configuration, binds and starts the proxy.
+     *
+     * @throws IllegalArgumentException as {@link #build()}
+     * @throws ThreatFeedException      as {@link #build()}
+     * @throws java.net.BindException   if an address cannot be bound (e.g. the port is in use)
+     * @throws IOException              if the sockets cannot be opened
      */
     public FyntrProxy start() throws IOException {
-        return ProxyServer.start(config(), shapingConfig());
+        return build().start();
     }
 
     ShapingConfig shapingConfig() {
@@ -304,7 +325,7 @@ public final class FyntrProxyBuilder {
                 sparseFlowPriority);
         TreeSet<Integer> ports = new TreeSet<>(allowPorts);
         if (defaultAllowPort) {
-            ports.add(443);
+            ports.add(ProxyDefaults.DEFAULT_ALLOWED_PORT);
         }
         return new ProxyConfig(bind, port, maxConnections, idleTimeout, handshakeTimeout, connectTimeout,
                 resolveTimeout, shutdownGrace, Schedulers.resolveName(scheduler), schedulerConfig,

@@ -120,6 +120,7 @@ final class EventLoop implements Runnable {
 
     @Override
     public void run() {
+        Throwable failure = null;
         try {
             while (!(shuttingDown && connections.isEmpty())) {
                 long timeout = selectTimeoutMillis();
@@ -134,11 +135,17 @@ final class EventLoop implements Runnable {
             }
         } catch (ClosedSelectorException | IOException e) {
             LOG.error("event loop stopped: {}", e.toString(), e);
+            failure = e;
         } catch (RuntimeException | Error e) {
             LOG.error("event loop failed", e);
+            failure = e;
         } finally {
             closeEverything();
-            terminated.complete(null);
+            if (failure == null) {
+                terminated.complete(null);
+            } else {
+                terminated.completeExceptionally(failure);
+            }
         }
     }
 

@@ -1,8 +1,5 @@
 package dev.fyntr.transport.nio.internal;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 
@@ -12,8 +9,6 @@ import java.lang.management.OperatingSystemMXBean;
  */
 final class FileDescriptorGuard {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FileDescriptorGuard.class);
-
     private FileDescriptorGuard() {
     }
 
@@ -22,12 +17,9 @@ final class FileDescriptorGuard {
         return 2L * maxConnections + 64;
     }
 
-    static void check(int maxConnections) {
-        long limit = maxFileDescriptors();
-        String advice = warning(maxConnections, limit);
-        if (advice != null) {
-            LOG.warn(advice);
-        }
+    /** The warning for this process's open-file limit, or null when the limit is fine or unknown. */
+    static String warning(int maxConnections) {
+        return warning(maxConnections, maxFileDescriptors());
     }
 
     /** The warning to log, or null when the limit is fine. Package-private for tests. */

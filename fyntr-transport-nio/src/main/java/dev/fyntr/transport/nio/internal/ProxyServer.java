@@ -1,6 +1,5 @@
 package dev.fyntr.transport.nio.internal;
 
-import dev.fyntr.api.Schedulers;
 import dev.fyntr.api.spi.Scheduler;
 import dev.fyntr.api.spi.SchedulerProvider;
 import dev.fyntr.transport.nio.FyntrProxy;
@@ -16,7 +15,9 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -51,17 +52,15 @@ public final class ProxyServer implements FyntrProxy {
         this.resolverPool = resolverPool;
     }
 
-    /** Binds, starts the loop thread, logs the startup line; no rate limits. */
-    public static FyntrProxy start(ProxyConfig config) throws IOException {
-        return start(config, ShapingConfig.OFF);
-    }
-
-    /** Binds, starts the loop thread with the given rate limits, logs the startup line. */
-    public static FyntrProxy start(ProxyConfig config, ShapingConfig shaping) throws IOException {
-        SchedulerProvider provider = Schedulers.provider(config.schedulerName());
+    /**
+     * Binds, starts the loop thread, logs the startup line and the warnings the builder's check found.
+     *
+     * @param threats  the loaded feeds ({@link ThreatGuard#none()} without feeds)
+     * @param warnings from {@link StartupWarnings#of}, logged at WARN
+     */
+    public static FyntrProxy start(ProxyConfig config, ShapingConfig shaping, SchedulerProvider provider,
+                                   ThreatGuard threats, List<String> warnings) throws IOException {
         Scheduler scheduler = provider.create(config.schedulerConfig());
-        // Before any socket: a bad feed fails the start without touching the network.
-        ThreatGuard threats = ThreatGuard.load(config.threatFeedFiles(), config.threatAction());
         int instance = INSTANCES.incrementAndGet();
         ServerSocketChannel server = ServerSocketChannel.open();
         ServerSocketChannel socks5Server = null;
@@ -95,7 +94,7 @@ public final class ProxyServer implements FyntrProxy {
             ProxyServer proxy = new ProxyServer(config, bound, socks5Bound, provider.name(), loop, thread,
                     resolverPool);
             thread.start();
-            proxy.logStartup();
+            proxy.logStartup(warnings);
             if (!shaping.equals(ShapingConfig.OFF)) {
                 LOG.info("rate limits: {}", shaping.describe());
             }
@@ -128,25 +127,19 @@ public final class ProxyServer implements FyntrProxy {
         ch.configureBlocking(false);
     }
 
-    private void logStartup() {
+    private void logStartup(List<String> warnings) {
         LOG.info("fyntr {} listening on {} (scheduler {}, max {} connections; {})", version(), Connection.format(address), schedulerName,
                 config.maxConnections() == 0 ? "unlimited" : String.valueOf(config.maxConnections()),
                 loop.policy.describe());
-        if (!config.bind().isLoopbackAddress()) {
-            LOG.warn("listening on non-loopback address {}: Fyntr has no authentication, so anyone who can reach "
-                    + "this port can use it as a proxy", config.bind().getHostAddress());
-        }
         if (socks5Address != null) {
             LOG.info("SOCKS5 listening on {} (no authentication, CONNECT only)", Connection.format(socks5Address));
-            if (!config.socks5Bind().isLoopbackAddress()) {
-                LOG.warn("SOCKS5 listening on non-loopback address {}: SOCKS5 here has no authentication, so anyone "
-                        + "who can reach this port can use it as a proxy", config.socks5Bind().getHostAddress());
-            }
         }
         if (loop.threats.hasFeeds()) {
             LOG.info("{}", loop.threats.describe());
         }
-        FileDescriptorGuard.check(config.maxConnections());
+        for (String warning : warnings) {
+            LOG.warn(warning);
+        }
     }
 
     /** The module's version on the module path, the jar manifest's on the class path, else "(dev)". */
@@ -227,6 +220,11 @@ public final class ProxyServer implements FyntrProxy {
         ShapingConfig.checkConnectsPerSecond(connectsPerSecond);
         LOG.info("connect rate limit set to {}", ShapingConfig.connects(connectsPerSecond));
         loop.execute(() -> loop.shaping.connects.rate(connectsPerSecond, System.nanoTime()));
+    }
+
+    @Override
+    public CompletionStage<Void> terminated() {
+        return loop.terminated().minimalCompletionStage();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.fyntr.transport.nio.internal.threat;
 
+import dev.fyntr.transport.nio.ThreatFeedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,10 +51,10 @@ final class ThreatFeeds {
      * Reads every file (UTF-8; undecodable bytes make their line unsupported). Logs one warning per file that
      * had unsupported rules, saying how many and the first one's line.
      *
-     * @throws IOException naming the file, if one cannot be read; naming every file, if together they hold no
+     * @throws ThreatFeedException naming the file, if one cannot be read; naming every file, if together they hold no
      *                     usable entry
      */
-    static ThreatFeeds load(List<Path> files) throws IOException {
+    static ThreatFeeds load(List<Path> files) throws ThreatFeedException {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no threat feed file given");
         }
@@ -78,16 +79,16 @@ final class ThreatFeeds {
         if (domains.size() == 0 && built.size() == 0) {
             long lines = reports.stream().mapToLong(FileReport::lines).sum();
             long skipped = reports.stream().mapToLong(FileReport::skipped).sum();
-            throw new IOException("threat feed " + (files.size() == 1 ? "file " : "files ")
+            throw new ThreatFeedException("threat feed " + (files.size() == 1 ? "file " : "files ")
                     + files.stream().map(Path::toString).collect(Collectors.joining(", "))
                     + (files.size() == 1 ? " holds" : " hold") + " no usable entry (" + lines + " lines, " + skipped
-                    + " unsupported); expected one domain, IP, CIDR or ||domain^ per line");
+                    + " unsupported); expected one domain, IP, CIDR or ||domain^ per line", null);
         }
         return new ThreatFeeds(files, domains, built, reports, System.nanoTime() - start);
     }
 
     private static FileReport loadFile(Path file, int source, DomainSet domains, IpRuleSet.Builder ranges)
-            throws IOException {
+            throws ThreatFeedException {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
@@ -103,11 +104,11 @@ final class ThreatFeeds {
                 }
             }
         } catch (NoSuchFileException e) {
-            throw new IOException("cannot read threat feed file " + file + ": no such file", e);
+            throw new ThreatFeedException("cannot read threat feed file " + file + ": no such file", e);
         } catch (AccessDeniedException e) {
-            throw new IOException("cannot read threat feed file " + file + ": permission denied", e);
+            throw new ThreatFeedException("cannot read threat feed file " + file + ": permission denied", e);
         } catch (IOException e) {
-            throw new IOException("cannot read threat feed file " + file + ": " + e.getMessage(), e);
+            throw new ThreatFeedException("cannot read threat feed file " + file + ": " + e.getMessage(), e);
         }
         return new FileReport(file, counter.line, counter.domains, counter.ranges, counter.duplicates,
                 counter.skipped, counter.firstSkippedLine, counter.firstSkippedReason);

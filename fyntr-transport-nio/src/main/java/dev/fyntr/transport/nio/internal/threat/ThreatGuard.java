@@ -1,6 +1,7 @@
 package dev.fyntr.transport.nio.internal.threat;
 
 import dev.fyntr.transport.nio.ThreatAction;
+import dev.fyntr.transport.nio.ThreatFeedException;
 import dev.fyntr.transport.nio.internal.http.ConnectTarget;
 import dev.fyntr.transport.nio.internal.http.HandshakeFailure;
 import dev.fyntr.transport.nio.internal.http.LogSafe;
@@ -8,7 +9,6 @@ import dev.fyntr.transport.nio.internal.policy.Addresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -58,9 +58,9 @@ public final class ThreatGuard {
      * Loads the feeds; with no file, {@link #none()} (a {@code BLOCK} action without feeds is the builder's
      * error to report, since only it knows the flag names).
      *
-     * @throws IOException naming the file that cannot be read, or every file when none holds a usable entry
+     * @throws ThreatFeedException naming the file that cannot be read, or every file when none holds a usable entry
      */
-    public static ThreatGuard load(List<Path> files, ThreatAction action) throws IOException {
+    public static ThreatGuard load(List<Path> files, ThreatAction action) throws ThreatFeedException {
         if (files.isEmpty()) {
             return NONE;
         }

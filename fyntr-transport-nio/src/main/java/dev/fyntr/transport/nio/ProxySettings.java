@@ -1,0 +1,70 @@
+package dev.fyntr.transport.nio;
+
+import dev.fyntr.api.spi.SchedulerProvider;
+import dev.fyntr.transport.nio.internal.ProxyConfig;
+import dev.fyntr.transport.nio.internal.ProxyServer;
+import dev.fyntr.transport.nio.internal.ShapingConfig;
+import dev.fyntr.transport.nio.internal.threat.ThreatGuard;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * A checked configuration, from {@link FyntrProxyBuilder#build()}: every setting has been validated, the
+ * scheduler found, the threat feeds loaded; only binding the listen sockets is left to {@link #start()}. A
+ * command's dry run stops here and shows {@link #warnings()}; {@link #start()} logs them.
+ *
+ * <p>Immutable and thread-safe; one instance can start any number of proxies (each binds its own sockets).
+ */
+public final class ProxySettings {
+
+    private final ProxyConfig config;
+    private final ShapingConfig shaping;
+    private final SchedulerProvider scheduler;
+    private final ThreatGuard threats;
+    private final List<String> warnings;
+
+    ProxySettings(ProxyConfig config, ShapingConfig shaping, SchedulerProvider scheduler, ThreatGuard threats,
+                  List<String> warnings) {
+        this.config = config;
+        this.shaping = shaping;
+        this.scheduler = scheduler;
+        this.threats = threats;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** The address and port to listen on, as configured (port 0: the system will choose one). */
+    public InetSocketAddress listenAddress() {
+        return new InetSocketAddress(config.bind(), config.port());
+    }
+
+    /** The name of the scheduler provider found, e.g. {@code drr}. */
+    public String schedulerName() {
+        return scheduler.name();
+    }
+
+    /**
+     * What deserves a warning in this configuration, one sentence each, e.g. a non-loopback listen address
+     * (Fyntr has no authentication) or an open-file limit below what {@code maxConnections} needs. Empty when all
+     * is well. {@link #start()} logs each one at WARN.
+     */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /**
+     * Binds the listen sockets and starts the proxy.
+     *
+     * @throws java.net.BindException if an address cannot be bound (the message names it, e.g. a port in use)
+     * @throws IOException            if the sockets cannot be opened
+     */
+    public FyntrProxy start() throws IOException {
+        return ProxyServer.start(config, shaping, scheduler, threats, warnings);
+    }
+
+    @Override
+    public String toString() {
+        return "ProxySettings[" + listenAddress() + ", scheduler " + schedulerName() + "]";
+    }
+}

@@ -1,0 +1,37 @@
+package dev.fyntr.transport.nio.internal;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What deserves a warning in a configuration, decided once for the builder's check, so that a dry run shows
+ * what a start logs.
+ */
+public final class StartupWarnings {
+
+    private StartupWarnings() {
+    }
+
+    /** One sentence per warning, in a stable order; empty when all is well. */
+    public static List<String> of(ProxyConfig config) {
+        List<String> warnings = new ArrayList<>(3);
+        if (!config.bind().isLoopbackAddress()) {
+            warnings.add(nonLoopback("listening on", config.bind(), config.port()));
+        }
+        if (config.socks5Port() >= 0 && !config.socks5Bind().isLoopbackAddress()) {
+            warnings.add(nonLoopback("SOCKS5 listening on", config.socks5Bind(), config.socks5Port()));
+        }
+        String descriptors = FileDescriptorGuard.warning(config.maxConnections());
+        if (descriptors != null) {
+            warnings.add(descriptors);
+        }
+        return warnings;
+    }
+
+    private static String nonLoopback(String what, InetAddress address, int port) {
+        return what + " " + address.getHostAddress() + ", which is not a loopback address: fyntr has no "
+                + "authentication, so anyone who can reach port " + (port == 0 ? "it" : String.valueOf(port))
+                + " can use it as a proxy";
+    }
+}
