@@ -6,8 +6,9 @@ import dev.fyntr.api.spi.SchedulerConfig;
 import dev.fyntr.api.spi.SchedulerProvider;
 import dev.fyntr.transport.nio.internal.ProxyConfig;
 import dev.fyntr.transport.nio.internal.StartupWarnings;
-import dev.fyntr.transport.nio.internal.ShapingConfig;
+import dev.fyntr.transport.nio.internal.shaping.ShapingConfig;
 import dev.fyntr.transport.nio.internal.policy.Cidr;
+import dev.fyntr.transport.nio.internal.policy.PolicyConfig;
 import dev.fyntr.transport.nio.internal.threat.ThreatGuard;
 
 import java.io.IOException;
@@ -293,9 +294,9 @@ public final class FyntrProxyBuilder {
      */
     public ProxySettings build() throws ThreatFeedException {
         ProxyConfig config = config();
-        SchedulerProvider provider = Schedulers.provider(config.schedulerName());
-        ThreatGuard threats = ThreatGuard.load(config.threatFeedFiles(), config.threatAction());
-        return new ProxySettings(config, shapingConfig(), provider, threats, StartupWarnings.of(config));
+        SchedulerProvider provider = Schedulers.provider(config.scheduler().name());
+        ThreatGuard threats = ThreatGuard.load(config.threats().feedFiles(), config.threats().action());
+        return new ProxySettings(config, provider, threats, StartupWarnings.of(config));
     }
 
     /**
@@ -308,10 +309,6 @@ public final class FyntrProxyBuilder {
      */
     public FyntrProxy start() throws IOException {
         return build().start();
-    }
-
-    ShapingConfig shapingConfig() {
-        return new ShapingConfig(maxRateBytesPerSecond, maxDownloadRateBytesPerSecond, maxConnectsPerSecond);
     }
 
     ProxyConfig config() {
@@ -327,11 +324,15 @@ public final class FyntrProxyBuilder {
         if (defaultAllowPort) {
             ports.add(ProxyDefaults.DEFAULT_ALLOWED_PORT);
         }
-        return new ProxyConfig(bind, port, maxConnections, idleTimeout, handshakeTimeout, connectTimeout,
-                resolveTimeout, shutdownGrace, Schedulers.resolveName(scheduler), schedulerConfig,
-                List.copyOf(ports), List.copyOf(allowCidrs), List.copyOf(denyCidrs), List.copyOf(allowDomains),
-                resolver, maxQueuedBytesPerFlow, listenBacklog,
-                List.copyOf(threatFeedFiles), threatAction, socks5Port, socks5Bind == null ? bind : socks5Bind);
+        return new ProxyConfig(
+                new ProxyConfig.Listen(bind, port, socks5Port, socks5Bind == null ? bind : socks5Bind, listenBacklog),
+                new ProxyConfig.Timeouts(handshakeTimeout, resolveTimeout, connectTimeout, idleTimeout, shutdownGrace),
+                new ProxyConfig.Limits(maxConnections, maxQueuedBytesPerFlow),
+                new ProxyConfig.SchedulerChoice(Schedulers.resolveName(scheduler), schedulerConfig),
+                new PolicyConfig(List.copyOf(ports), allowCidrs, denyCidrs, allowDomains),
+                new ProxyConfig.Threats(threatFeedFiles, threatAction),
+                new ShapingConfig(maxRateBytesPerSecond, maxDownloadRateBytesPerSecond, maxConnectsPerSecond),
+                resolver);
     }
 
     private static List<Cidr> parseCidrs(String what, String... cidrs) {

@@ -1,9 +1,8 @@
 package dev.fyntr.transport.nio;
 
 import dev.fyntr.api.spi.SchedulerProvider;
+import dev.fyntr.transport.nio.internal.FyntrProxyImpl;
 import dev.fyntr.transport.nio.internal.ProxyConfig;
-import dev.fyntr.transport.nio.internal.ProxyServer;
-import dev.fyntr.transport.nio.internal.ShapingConfig;
 import dev.fyntr.transport.nio.internal.threat.ThreatGuard;
 
 import java.io.IOException;
@@ -20,15 +19,12 @@ import java.util.List;
 public final class ProxySettings {
 
     private final ProxyConfig config;
-    private final ShapingConfig shaping;
     private final SchedulerProvider scheduler;
     private final ThreatGuard threats;
     private final List<String> warnings;
 
-    ProxySettings(ProxyConfig config, ShapingConfig shaping, SchedulerProvider scheduler, ThreatGuard threats,
-                  List<String> warnings) {
+    ProxySettings(ProxyConfig config, SchedulerProvider scheduler, ThreatGuard threats, List<String> warnings) {
         this.config = config;
-        this.shaping = shaping;
         this.scheduler = scheduler;
         this.threats = threats;
         this.warnings = List.copyOf(warnings);
@@ -36,7 +32,7 @@ public final class ProxySettings {
 
     /** The address and port to listen on, as configured (port 0: the system will choose one). */
     public InetSocketAddress listenAddress() {
-        return new InetSocketAddress(config.bind(), config.port());
+        return new InetSocketAddress(config.listen().bind(), config.listen().port());
     }
 
     /** The name of the scheduler provider found, e.g. {@code drr}. */
@@ -60,7 +56,7 @@ public final class ProxySettings {
      * @throws IOException            if the sockets cannot be opened
      */
     public FyntrProxy start() throws IOException {
-        return ProxyServer.start(config, shaping, scheduler, threats, warnings);
+        return FyntrProxyImpl.start(config, scheduler, threats, warnings);
     }
 
     @Override

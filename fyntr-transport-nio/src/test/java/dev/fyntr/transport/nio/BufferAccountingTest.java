@@ -1,6 +1,6 @@
 package dev.fyntr.transport.nio;
 
-import dev.fyntr.transport.nio.internal.ProxyServer;
+import dev.fyntr.transport.nio.internal.FyntrProxyImpl;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -92,9 +92,9 @@ class BufferAccountingTest {
                 releaseStalled.countDown();
                 flooders.shutdown();
             }
-            assertTrue(proxy instanceof ProxyServer);
+            assertTrue(proxy instanceof FyntrProxyImpl);
             assertTrue(flooders.awaitTermination(20, TimeUnit.SECONDS), "writers ended with their sockets");
-            assertEquals(0, ((ProxyServer) proxy).buffersOutstanding(), "pooled buffers not returned");
+            assertEquals(0, ((FyntrProxyImpl) proxy).buffersOutstanding(), "pooled buffers not returned");
         }
     }
 }

@@ -3,7 +3,8 @@ package dev.fyntr.transport.nio.internal;
 import dev.fyntr.api.spi.SchedulerConfig;
 import dev.fyntr.transport.nio.Resolver;
 import dev.fyntr.transport.nio.ThreatAction;
-import dev.fyntr.transport.nio.internal.policy.Cidr;
+import dev.fyntr.transport.nio.internal.policy.PolicyConfig;
+import dev.fyntr.transport.nio.internal.shaping.ShapingConfig;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -11,31 +12,58 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Everything a proxy was built with, validated by the builder. Immutable.
- *
- * @param threatFeedFiles threat feeds to load at start (SPEC §6.4), possibly none
- * @param threatAction    what a feed match does
- * @param socks5Port      the SOCKS5 listener's port (0 = any free port), or -1 when it is off
- * @param socks5Bind      the SOCKS5 listener's address (the builder defaults it to {@code bind})
+ * Everything a proxy is built with, validated by the builder, as one record per concern. The records that a
+ * single component reads live with it ({@link PolicyConfig}, {@link ShapingConfig}); the others are nested here.
+ * Immutable.
  */
-public record ProxyConfig(InetAddress bind, int port, int maxConnections, Duration idleTimeout,
-                          Duration handshakeTimeout, Duration connectTimeout, Duration resolveTimeout,
-                          Duration shutdownGrace, String schedulerName, SchedulerConfig schedulerConfig,
-                          List<Integer> allowedPorts, List<Cidr> allowCidrs, List<Cidr> denyCidrs,
-                          List<String> allowDomains, Resolver resolver, int maxQueuedBytesPerFlow,
-                          int listenBacklog,
-                          List<Path> threatFeedFiles, ThreatAction threatAction, int socks5Port,
-                          InetAddress socks5Bind) {
+public record ProxyConfig(Listen listen, Timeouts timeouts, Limits limits, SchedulerChoice scheduler,
+                          PolicyConfig policy, Threats threats, ShapingConfig shaping, Resolver resolver) {
 
-    /** A configuration without threat feeds and without the SOCKS5 listener. */
-    public ProxyConfig(InetAddress bind, int port, int maxConnections, Duration idleTimeout,
-                       Duration handshakeTimeout, Duration connectTimeout, Duration resolveTimeout,
-                       Duration shutdownGrace, String schedulerName, SchedulerConfig schedulerConfig,
-                       List<Integer> allowedPorts, List<Cidr> allowCidrs, List<Cidr> denyCidrs,
-                       List<String> allowDomains, Resolver resolver, int maxQueuedBytesPerFlow,
-                       int listenBacklog) {
-        this(bind, port, maxConnections, idleTimeout, handshakeTimeout, connectTimeout, resolveTimeout,
-                shutdownGrace, schedulerName, schedulerConfig, allowedPorts, allowCidrs, denyCidrs, allowDomains,
-                resolver, maxQueuedBytesPerFlow, listenBacklog, List.of(), ThreatAction.WARN, -1, bind);
+    /**
+     * The listen sockets.
+     *
+     * @param socks5Port the SOCKS5 listener's port (0 = any free port), or -1 when it is off
+     * @param socks5Bind the SOCKS5 listener's address (the builder defaults it to {@code bind})
+     * @param backlog    each listen socket's accept backlog
+     */
+    public record Listen(InetAddress bind, int port, int socks5Port, InetAddress socks5Bind, int backlog) {
+
+        public boolean socks5() {
+            return socks5Port >= 0;
+        }
+    }
+
+    /**
+     * The connection's deadlines.
+     *
+     * @param handshake the whole request head within this, from accept (also the longest a paced connect waits)
+     * @param resolve   one name lookup
+     * @param connect   one dial attempt
+     * @param idle      an established tunnel with no bytes either way; zero = never
+     * @param shutdownGrace how long {@code close()} lets tunnels finish
+     */
+    public record Timeouts(Duration handshake, Duration resolve, Duration connect, Duration idle,
+                           Duration shutdownGrace) {
+    }
+
+    /**
+     * Capacity.
+     *
+     * @param maxConnections        concurrent connections, handshakes included; 0 = unlimited
+     * @param maxQueuedBytesPerFlow bound of one flow's upload queue
+     */
+    public record Limits(int maxConnections, int maxQueuedBytesPerFlow) {
+    }
+
+    /** The scheduler provider's name (after the lookup's defaults) and its configuration. */
+    public record SchedulerChoice(String name, SchedulerConfig config) {
+    }
+
+    /** Threat feeds to load at start (possibly none) and what a match does. */
+    public record Threats(List<Path> feedFiles, ThreatAction action) {
+
+        public Threats {
+            feedFiles = List.copyOf(feedFiles);
+        }
     }
 }

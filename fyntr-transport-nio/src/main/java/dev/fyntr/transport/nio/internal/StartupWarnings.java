@@ -1,5 +1,7 @@
 package dev.fyntr.transport.nio.internal;
 
+import dev.fyntr.transport.nio.internal.net.FileDescriptorGuard;
+
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,14 +17,15 @@ public final class StartupWarnings {
 
     /** One sentence per warning, in a stable order; empty when all is well. */
     public static List<String> of(ProxyConfig config) {
+        ProxyConfig.Listen listen = config.listen();
         List<String> warnings = new ArrayList<>(3);
-        if (!config.bind().isLoopbackAddress()) {
-            warnings.add(nonLoopback("listening on", config.bind(), config.port()));
+        if (!listen.bind().isLoopbackAddress()) {
+            warnings.add(nonLoopback("listening on", listen.bind(), listen.port()));
         }
-        if (config.socks5Port() >= 0 && !config.socks5Bind().isLoopbackAddress()) {
-            warnings.add(nonLoopback("SOCKS5 listening on", config.socks5Bind(), config.socks5Port()));
+        if (listen.socks5() && !listen.socks5Bind().isLoopbackAddress()) {
+            warnings.add(nonLoopback("SOCKS5 listening on", listen.socks5Bind(), listen.socks5Port()));
         }
-        String descriptors = FileDescriptorGuard.warning(config.maxConnections());
+        String descriptors = FileDescriptorGuard.warning(config.limits().maxConnections());
         if (descriptors != null) {
             warnings.add(descriptors);
         }

@@ -1,5 +1,6 @@
 package dev.fyntr.transport.nio.internal.policy;
 
+import dev.fyntr.transport.nio.internal.net.Addresses;
 import java.net.InetAddress;
 import java.util.Arrays;
 

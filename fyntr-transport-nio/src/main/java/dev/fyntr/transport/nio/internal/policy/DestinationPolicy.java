@@ -1,8 +1,8 @@
 package dev.fyntr.transport.nio.internal.policy;
 
-import dev.fyntr.transport.nio.internal.ProxyConfig;
-import dev.fyntr.transport.nio.internal.http.ConnectTarget;
-import dev.fyntr.transport.nio.internal.http.HandshakeFailure;
+import dev.fyntr.transport.nio.internal.net.Addresses;
+import dev.fyntr.transport.nio.internal.net.ConnectTarget;
+import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -96,7 +96,7 @@ public final class DestinationPolicy {
     }
 
     /** The policy a proxy was configured with. */
-    public static DestinationPolicy from(ProxyConfig config) {
+    public static DestinationPolicy from(PolicyConfig config) {
         return new DestinationPolicy(config.allowedPorts(), config.allowCidrs(), config.denyCidrs(),
                 config.allowDomains());
     }

@@ -2,10 +2,10 @@ package dev.fyntr.transport.nio.internal.threat;
 
 import dev.fyntr.transport.nio.ThreatAction;
 import dev.fyntr.transport.nio.ThreatFeedException;
-import dev.fyntr.transport.nio.internal.http.ConnectTarget;
-import dev.fyntr.transport.nio.internal.http.HandshakeFailure;
-import dev.fyntr.transport.nio.internal.http.LogSafe;
-import dev.fyntr.transport.nio.internal.policy.Addresses;
+import dev.fyntr.transport.nio.internal.net.ConnectTarget;
+import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
+import dev.fyntr.transport.nio.internal.net.LogSafe;
+import dev.fyntr.transport.nio.internal.net.Addresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,10 +1,10 @@
 package dev.fyntr.transport.nio.internal.policy;
 
-import dev.fyntr.api.spi.SchedulerConfig;
-import dev.fyntr.transport.nio.internal.ProxyConfig;
-import dev.fyntr.transport.nio.internal.http.ConnectTarget;
-import dev.fyntr.transport.nio.internal.http.HandshakeFailure;
-import dev.fyntr.transport.nio.internal.http.HandshakeFailureException;
+import dev.fyntr.transport.nio.internal.net.AddressesTest;
+import dev.fyntr.transport.nio.internal.net.Addresses;
+import dev.fyntr.transport.nio.internal.net.ConnectTarget;
+import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
+import dev.fyntr.transport.nio.internal.net.HandshakeFailureException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -12,11 +12,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -233,11 +231,9 @@ class DestinationPolicyTest {
     }
 
     @Test
-    void shouldBuildFromTheProxyConfig() throws HandshakeFailureException {
-        ProxyConfig config = new ProxyConfig(InetAddress.getLoopbackAddress(), 0, 10, Duration.ZERO,
-                Duration.ofSeconds(30), Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(1), "drr",
-                new SchedulerConfig(8192, Optional.empty(), true), List.of(443, 8443), cidrs("10.9.0.0/16"),
-                cidrs("198.51.100.0/24"), List.of("corp.example"), host -> List.of(), 65536, 16);
+    void shouldBuildFromThePolicyConfig() throws HandshakeFailureException {
+        PolicyConfig config = new PolicyConfig(List.of(443, 8443), cidrs("10.9.0.0/16"), cidrs("198.51.100.0/24"),
+                List.of("corp.example"));
         DestinationPolicy p = DestinationPolicy.from(config);
         assertNull(p.checkPort(8443));
         assertTrue(p.check(literal("10.9.0.1"), List.of()).allowed());

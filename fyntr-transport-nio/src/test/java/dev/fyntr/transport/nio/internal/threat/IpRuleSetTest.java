@@ -1,6 +1,6 @@
 package dev.fyntr.transport.nio.internal.threat;
 
-import dev.fyntr.transport.nio.internal.policy.Addresses;
+import dev.fyntr.transport.nio.internal.net.Addresses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,0 +1,320 @@
+package dev.fyntr.transport.nio.internal;
+
+import dev.fyntr.api.spi.Scheduler;
+import dev.fyntr.api.spi.SchedulerProvider;
+import dev.fyntr.transport.nio.FyntrProxy;
+import dev.fyntr.transport.nio.ProxyStats;
+import dev.fyntr.transport.nio.internal.dial.Dialers;
+import dev.fyntr.transport.nio.internal.dial.NameResolver;
+import dev.fyntr.transport.nio.internal.dial.SocketConnector;
+import dev.fyntr.transport.nio.internal.handshake.HandshakeServices;
+import dev.fyntr.transport.nio.internal.handshake.http.HttpFrontEnd;
+import dev.fyntr.transport.nio.internal.handshake.socks.Socks5FrontEnd;
+import dev.fyntr.transport.nio.internal.loop.EventLoop;
+import dev.fyntr.transport.nio.internal.net.Formats;
+import dev.fyntr.transport.nio.internal.policy.DestinationPolicy;
+import dev.fyntr.transport.nio.internal.shaping.Shaping;
+import dev.fyntr.transport.nio.internal.shaping.ShapingConfig;
+import dev.fyntr.transport.nio.internal.threat.ThreatGuard;
+import dev.fyntr.transport.nio.internal.tunnel.ConnectionServices;
+import dev.fyntr.transport.nio.internal.tunnel.Connections;
+import dev.fyntr.transport.nio.internal.tunnel.Counters;
+import dev.fyntr.transport.nio.internal.tunnel.ServiceRound;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The running proxy behind {@link FyntrProxy}: it wires one event loop with its tenants (listeners,
+ * connections, scheduler, shaping, name resolution) and is the handle other threads use, always through loop
+ * messages.
+ */
+public final class FyntrProxyImpl implements FyntrProxy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FyntrProxyImpl.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** Free buffers the pool keeps for reuse (16 MiB of direct memory at most). */
+    private static final int BUFFERS_RETAINED = 1024;
+
+    private final ProxyConfig config;
+    private final InetSocketAddress address;
+    private final InetSocketAddress socks5Address;
+    private final String schedulerName;
+    private final EventLoop loop;
+    private final Thread thread;
+    private final Shaping shaping;
+    private final Counters counters;
+    private final Connections connections;
+    private final NameResolver resolver;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile ProxyStats finalStats;
+
+    private FyntrProxyImpl(ProxyConfig config, SchedulerProvider provider, ThreatGuard threats,
+                           ServerSocketChannel server, ServerSocketChannel socks5Server, Selector selector)
+            throws IOException {
+        this.config = config;
+        this.schedulerName = provider.name();
+        this.address = (InetSocketAddress) server.getLocalAddress();
+        this.socks5Address = socks5Server == null ? null : (InetSocketAddress) socks5Server.getLocalAddress();
+        int instance = INSTANCES.incrementAndGet();
+        ProxyConfig.Timeouts timeouts = config.timeouts();
+        Scheduler scheduler = provider.create(config.scheduler().config());
+        this.loop = new EventLoop(selector, BUFFERS_RETAINED);
+        this.shaping = new Shaping(loop, timeouts.handshake());
+        this.counters = new Counters();
+        this.resolver = new NameResolver(loop, config.resolver(), "fyntr-resolver-" + instance + "-");
+        DestinationPolicy policy = DestinationPolicy.from(config.policy());
+        HandshakeServices handshakes = new HandshakeServices(loop, policy, threats, resolver,
+                new Dialers(loop, new SocketConnector(loop), shaping.connects, timeouts.connect()),
+                timeouts.handshake(), timeouts.resolve(), timeouts.connect(), config.limits().maxConnections());
+        ConnectionServices services = new ConnectionServices(loop, counters, handshakes, scheduler, schedulerName,
+                shaping.download, config.limits().maxQueuedBytesPerFlow(), timeouts.idle());
+        this.connections = new Connections(services, config.limits().maxConnections(), loop::stop);
+        connections.listen(server, HttpFrontEnd::new);
+        if (socks5Server != null) {
+            connections.listen(socks5Server, Socks5FrontEnd::new);
+        }
+        shaping.configure(config.shaping(), System.nanoTime()); // published to the loop by Thread.start()
+        loop.duty(new ServiceRound(scheduler, schedulerName, shaping, counters));
+        loop.onStop(() -> {
+            connections.closeAll();
+            finalStats = snapshot();
+        });
+        this.thread = new Thread(loop, "fyntr-loop-" + instance);
+        logStartup(policy, threats);
+    }
+
+    /**
+     * Binds, starts the loop thread, logs the startup line and the warnings the builder's check found.
+     *
+     * @param threats  the loaded feeds ({@link ThreatGuard#none()} without feeds)
+     * @param warnings from {@link StartupWarnings#of}, logged at WARN
+     */
+    public static FyntrProxy start(ProxyConfig config, SchedulerProvider provider, ThreatGuard threats,
+                                   List<String> warnings) throws IOException {
+        ProxyConfig.Listen listen = config.listen();
+        ServerSocketChannel server = ServerSocketChannel.open();
+        ServerSocketChannel socks5Server = null;
+        Selector selector = null;
+        try {
+            listen(server, new InetSocketAddress(listen.bind(), listen.port()), listen.backlog(), "");
+            if (listen.socks5()) {
+                socks5Server = ServerSocketChannel.open();
+                listen(socks5Server, new InetSocketAddress(listen.socks5Bind(), listen.socks5Port()), listen.backlog(),
+                        "for SOCKS5 ");
+            }
+            selector = Selector.open();
+            FyntrProxyImpl proxy = new FyntrProxyImpl(config, provider, threats, server, socks5Server, selector);
+            for (String warning : warnings) {
+                LOG.warn(warning);
+            }
+            proxy.thread.start();
+            return proxy;
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            if (socks5Server != null) {
+                socks5Server.close();
+            }
+            if (selector != null) {
+                selector.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Binds a listen socket, with a message that names the address when the port is taken. */
+    private static void listen(ServerSocketChannel ch, InetSocketAddress at, int backlog, String what)
+            throws IOException {
+        ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        try {
+            ch.bind(at, backlog);
+        } catch (BindException e) {
+            throw new BindException("cannot listen " + what + "on " + Formats.endpoint(at) + ": "
+                    + e.getMessage() + (at.getPort() != 0 ? " (is another process using port " + at.getPort() + "?)" : ""));
+        }
+        ch.configureBlocking(false);
+    }
+
+    private void logStartup(DestinationPolicy policy, ThreatGuard threats) {
+        int max = config.limits().maxConnections();
+        LOG.info("fyntr {} listening on {} (scheduler {}, max {} connections; {})", version(), Formats.endpoint(address),
+                schedulerName, max == 0 ? "unlimited" : String.valueOf(max), policy.describe());
+        if (socks5Address != null) {
+            LOG.info("SOCKS5 listening on {} (no authentication, CONNECT only)", Formats.endpoint(socks5Address));
+        }
+        if (threats.hasFeeds()) {
+            LOG.info("{}", threats.describe());
+        }
+        if (!config.shaping().equals(ShapingConfig.OFF)) {
+            LOG.info("rate limits: {}", config.shaping().describe());
+        }
+    }
+
+    /** The module's version on the module path, the jar manifest's on the class path, else "(dev)". */
+    static String version() {
+        Module module = FyntrProxy.class.getModule();
+        if (module.getDescriptor() != null) {
+            var v = module.getDescriptor().rawVersion();
+            if (v.isPresent()) {
+                return v.get();
+            }
+        }
+        String v = FyntrProxy.class.getPackage().getImplementationVersion();
+        return v == null ? "(dev)" : v;
+    }
+
+    private ProxyStats snapshot() {
+        return counters.snapshot(shaping, System.nanoTime());
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    @Override
+    public Optional<InetSocketAddress> socks5Address() {
+        return Optional.ofNullable(socks5Address);
+    }
+
+    @Override
+    public String schedulerName() {
+        return schedulerName;
+    }
+
+    @Override
+    public ProxyStats stats() {
+        ProxyStats last = finalStats;
+        if (last != null) {
+            return last;
+        }
+        CompletableFuture<ProxyStats> f = new CompletableFuture<>();
+        loop.execute(() -> f.complete(snapshot()));
+        try {
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while taking stats", e);
+        } catch (ExecutionException | TimeoutException e) {
+            last = finalStats;
+            if (last != null) {
+                return last; // the loop ended while we asked
+            }
+            throw new IllegalStateException("the event loop did not answer within 5 s", e);
+        }
+    }
+
+    @Override
+    public void maxRate(long bytesPerSecond) {
+        ShapingConfig.checkBytesPerSecond("maxRate", bytesPerSecond);
+        LOG.info("upload rate limit set to {}", ShapingConfig.bytes(bytesPerSecond));
+        loop.execute(() -> shaping.upload.rate(bytesPerSecond, System.nanoTime()));
+    }
+
+    @Override
+    public void maxDownloadRate(long bytesPerSecond) {
+        ShapingConfig.checkBytesPerSecond("maxDownloadRate", bytesPerSecond);
+        LOG.info("download rate limit set to {}", ShapingConfig.bytes(bytesPerSecond));
+        loop.execute(() -> shaping.download.rate(bytesPerSecond, System.nanoTime()));
+    }
+
+    @Override
+    public void maxConnectRate(double connectsPerSecond) {
+        ShapingConfig.checkConnectsPerSecond(connectsPerSecond);
+        LOG.info("connect rate limit set to {}", ShapingConfig.connects(connectsPerSecond));
+        loop.execute(() -> shaping.connects.rate(connectsPerSecond, System.nanoTime()));
+    }
+
+    @Override
+    public CompletionStage<Void> terminated() {
+        return loop.terminated().minimalCompletionStage();
+    }
+
+    @Override
+    public boolean isClosing() {
+        return closing.get() || loop.terminated().isDone();
+    }
+
+    @Override
+    public void close() {
+        close(config.timeouts().shutdownGrace());
+    }
+
+    @Override
+    public void close(Duration grace) {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("close() called on the event-loop thread; call it from another thread");
+        }
+        long graceNanos = grace.isNegative() ? 0 : grace.toNanos();
+        closing.set(true);
+        loop.execute(() -> connections.beginShutdown(graceNanos));
+        boolean interrupted = false;
+        try {
+            // The loop ends by itself after the grace period; the extra time covers a loaded machine.
+            long waitMillis = grace.toMillis() + 10_000;
+            while (true) {
+                try {
+                    loop.terminated().get(waitMillis, TimeUnit.MILLISECONDS);
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // finish closing first: a half-closed proxy would leak sockets
+                } catch (ExecutionException e) {
+                    break;
+                } catch (TimeoutException e) {
+                    LOG.error("the event loop did not stop within {} ms", waitMillis);
+                    break;
+                }
+            }
+            joinQuietly(thread, 5_000);
+            try {
+                resolver.close();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Pooled buffers not returned to the pool; for tests, once {@link #close()} has returned (the loop thread has
+     * ended, so reading its state here is safe). Every path returns what it took, so this must be 0.
+     */
+    public int buffersOutstanding() {
+        if (!loop.terminated().isDone()) {
+            throw new IllegalStateException("buffersOutstanding() is only meaningful after close()");
+        }
+        return loop.buffers().outstanding();
+    }
+
+    private static void joinQuietly(Thread t, long millis) {
+        try {
+            t.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FyntrProxy[" + Formats.endpoint(address) + ", scheduler " + schedulerName + "]";
+    }
+}

@@ -1,0 +1,382 @@
+package dev.fyntr.transport.nio.internal.handshake;
+
+import dev.fyntr.transport.nio.internal.dial.DialFailure;
+import dev.fyntr.transport.nio.internal.dial.Dialer;
+import dev.fyntr.transport.nio.internal.loop.BufferPool;
+import dev.fyntr.transport.nio.internal.net.ConnectTarget;
+import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
+import dev.fyntr.transport.nio.internal.net.LogSafe;
+import dev.fyntr.transport.nio.internal.policy.DestinationPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+
+/**
+ * One connection's handshake, from the first byte to a connected upstream or an error answer: it feeds the
+ * client's bytes to the {@link FrontEnd}, applies the port check, the threat feeds and the destination policy,
+ * resolves the name, dials, and either hands the upstream socket to its {@link Owner} or answers with the
+ * failure and lingers so that the client reads it. Event-loop thread only.
+ *
+ * <p>Buffers: bytes the client sent after its head (a pipelined TLS ClientHello) are held in one pooled buffer
+ * until the owner takes them with the upstream; replies of ours are small heap buffers.
+ */
+public final class Handshake {
+
+    /** What the handshake needs from the connection that owns it. Loop thread only. */
+    public interface Owner {
+        long id();
+
+        SocketChannel client();
+
+        InetSocketAddress clientAddress();
+
+        /** When the connection was accepted (loop clock): the handshake deadline counts from there. */
+        long acceptedAt();
+
+        /** Arms the connection's one deadline; it calls {@link Handshake#onDeadline()} when it fires. */
+        void deadline(long at);
+
+        void cancelDeadline();
+
+        /** Sets the client key's interest. */
+        void clientInterest(int ops);
+
+        /** The handshake failed and its answer is on its way; the connection counts it. */
+        void onRejecting(HandshakeFailure failure);
+
+        /**
+         * The upstream is connected: the owner takes {@code upstream}, {@link #takeReply()} and
+         * {@link #takePipelined()} and starts the tunnel.
+         */
+        void onEstablished(Handshake handshake, SocketChannel upstream, InetSocketAddress address);
+
+        /** Closes the connection (the owner then calls {@link #release()}). */
+        void close(String reason);
+
+        /** Closes with a reset (the owner then calls {@link #release()}). */
+        void reset(String reason);
+    }
+
+    private enum Phase { READING_HEAD, RESOLVING, CONNECTING, REJECTING, HANDED_OVER, CLOSED }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Handshake.class);
+    /** Reads per readiness event while draining a rejected client. */
+    private static final int READS_PER_EVENT = 4;
+    /** How long a rejected client may keep sending before we close (so it can read the error response). */
+    private static final long LINGER_NANOS = 2_000_000_000L;
+
+    private final HandshakeServices services;
+    private final Owner owner;
+    private final FrontEnd frontEnd;
+    private final BufferPool buffers;
+    private Phase phase = Phase.READING_HEAD;
+    private ConnectTarget target;
+    private Dialer dialer;
+    /** Client bytes after the head (pooled), forwarded first once connected. */
+    private ByteBuffer pipelined;
+    /** A reply of ours not yet written (heap). */
+    private ByteBuffer reply;
+
+    public Handshake(HandshakeServices services, Owner owner, FrontEnd frontEnd) {
+        this.services = services;
+        this.owner = owner;
+        this.frontEnd = frontEnd;
+        this.buffers = services.loop().buffers();
+    }
+
+    /** Starts reading the request head, with the whole-head deadline counted from accept. */
+    public void start() {
+        owner.deadline(owner.acceptedAt() + services.handshakeTimeout().toNanos());
+        updateInterest();
+    }
+
+    /** Answers 503 at once, without reading the request: the proxy is at its connection limit. */
+    public void rejectAtCapacity() {
+        reject(HandshakeFailure.connectionLimit(services.maxConnections(), 1));
+    }
+
+    public ConnectTarget target() {
+        return target;
+    }
+
+    /** For log lines: {@code CONNECT} or {@code SOCKS5}. */
+    public String protocol() {
+        return frontEnd.protocol();
+    }
+
+    /** The client socket is ready for {@code readyOps}. */
+    public void onClientReady(int readyOps) throws IOException {
+        if ((readyOps & SelectionKey.OP_WRITE) != 0) {
+            flushReply();
+        }
+        if ((readyOps & SelectionKey.OP_READ) != 0) {
+            if (phase == Phase.READING_HEAD) {
+                readHead();
+            } else if (phase == Phase.REJECTING) {
+                drainRejected();
+            }
+        }
+        updateInterest();
+    }
+
+    /** The owner's deadline fired. */
+    public void onDeadline() {
+        switch (phase) {
+            case READING_HEAD -> reject(HandshakeFailure.requestTimeout(services.handshakeTimeout()));
+            case RESOLVING -> reject(HandshakeFailure.dnsTimeout(target.host(), services.resolveTimeout()));
+            case REJECTING -> owner.close("rejected");
+            default -> { }
+        }
+    }
+
+    private void readHead() throws IOException {
+        ByteBuffer buf = buffers.acquire();
+        int n;
+        try {
+            n = owner.client().read(buf);
+        } catch (IOException e) {
+            buffers.release(buf);
+            throw e;
+        }
+        if (n <= 0) {
+            buffers.release(buf);
+            if (n < 0) {
+                owner.close("client closed before completing the request head");
+            }
+            return;
+        }
+        buf.flip();
+        FrontEnd.Progress progress = frontEnd.feed(buf);
+        byte[] interim = frontEnd.takeInterimReply();
+        if (interim != null) {
+            try {
+                reply = append(reply, interim); // mid-handshake bytes (the SOCKS5 method selection)
+                flushReply();
+            } catch (IOException e) {
+                buffers.release(buf);
+                throw e;
+            }
+        }
+        switch (progress) {
+            case NEED_MORE -> buffers.release(buf);
+            case FAILED -> {
+                buffers.release(buf);
+                reject(frontEnd.failure());
+            }
+            case COMPLETE -> {
+                target = frontEnd.target();
+                if (buf.hasRemaining()) {
+                    pipelined = buf; // a TLS ClientHello sent with the head: forwarded first once connected
+                } else {
+                    buffers.release(buf);
+                }
+                onHeadComplete();
+            }
+        }
+    }
+
+    private void onHeadComplete() {
+        owner.cancelDeadline();
+        HandshakeFailure denied = services.policy().checkPort(target.port());
+        if (denied == null) {
+            denied = services.threats().checkHost(target, owner.clientAddress());
+        }
+        if (denied != null) {
+            reject(denied);
+            return;
+        }
+        phase = Phase.RESOLVING;
+        if (target.literal() != null) {
+            onResolved(List.of(target.literal()), null);
+            return;
+        }
+        owner.deadline(services.loop().nanoTime() + services.resolveTimeout().toNanos());
+        services.resolver().resolve(target.host(), this::onResolved);
+    }
+
+    /** The resolver answered (on the loop thread). Late answers are ignored. */
+    private void onResolved(List<InetAddress> addresses, Throwable error) {
+        if (phase != Phase.RESOLVING) {
+            return;
+        }
+        owner.cancelDeadline();
+        if (error != null || addresses == null || addresses.isEmpty()) {
+            String why = error == null ? "no addresses" : String.valueOf(error.getMessage());
+            reject(HandshakeFailure.dnsError(target.host(), LogSafe.quote(why, 200)));
+            return;
+        }
+        HandshakeFailure threat = services.threats().checkAddresses(target, addresses, owner.clientAddress());
+        if (threat != null) {
+            reject(threat);
+            return;
+        }
+        DestinationPolicy.Decision decision = services.policy().check(target, addresses);
+        if (decision.failure() != null) {
+            if (decision.failure().status() == 403 && LOG.isWarnEnabled()) {
+                LOG.warn("flow {} CONNECT {} from {} denied: {}", owner.id(), target.authority(),
+                        owner.clientAddress(), decision.failure().message());
+            }
+            reject(decision.failure());
+            return;
+        }
+        phase = Phase.CONNECTING;
+        dialer = services.dialers().dialer(target.port(), decision.usable(), new Dialer.Listener() {
+            @Override
+            public void onConnected(SocketChannel channel, InetSocketAddress address) {
+                dialer = null;
+                phase = Phase.HANDED_OVER;
+                owner.onEstablished(Handshake.this, channel, address);
+            }
+
+            @Override
+            public void onDialFailed(DialFailure failure) {
+                dialer = null;
+                reject(toHandshakeFailure(failure));
+            }
+        });
+        dialer.start(owner.acceptedAt() + services.handshakeTimeout().toNanos());
+    }
+
+    private HandshakeFailure toHandshakeFailure(DialFailure failure) {
+        String where = target.authority();
+        return switch (failure.kind()) {
+            case TIMED_OUT -> HandshakeFailure.connectTimeout(where, services.connectTimeout());
+            case REFUSED -> HandshakeFailure.connectionRefused(where);
+            case UNAVAILABLE -> HandshakeFailure.destinationUnavailable(where, failure.detail());
+            case PACED -> HandshakeFailure.unavailable(failure.detail(), failure.retryAfterSeconds());
+        };
+    }
+
+    /**
+     * Answers the client with an error response, then closes once it is written and the client has stopped
+     * sending (or after a short linger), so the client reads the answer instead of a reset.
+     */
+    public void reject(HandshakeFailure failure) {
+        if (phase == Phase.REJECTING || phase == Phase.HANDED_OVER || phase == Phase.CLOSED) {
+            return;
+        }
+        owner.onRejecting(failure);
+        abortDialer();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("flow {} from {}: {} {}", owner.id(), owner.clientAddress(), failure.status(), failure.message());
+        }
+        phase = Phase.REJECTING;
+        releasePipelined();
+        reply = append(reply, frontEnd.failureReply(failure));
+        try {
+            flushReply();
+        } catch (IOException e) {
+            owner.close("client gone before the error response");
+            return;
+        }
+        if (phase != Phase.CLOSED) {
+            owner.deadline(services.loop().nanoTime() + LINGER_NANOS);
+            updateInterest();
+        }
+    }
+
+    /** Writes our pending reply; once an error answer is out, ends the client's half of the connection. */
+    private void flushReply() throws IOException {
+        if (reply == null) {
+            return;
+        }
+        owner.client().write(reply);
+        if (reply.hasRemaining()) {
+            return; // OP_WRITE: see updateInterest()
+        }
+        reply = null;
+        if (phase == Phase.REJECTING) {
+            owner.client().shutdownOutput();
+        }
+    }
+
+    private void drainRejected() throws IOException {
+        ByteBuffer scratch = buffers.acquire();
+        try {
+            for (int i = 0; i < READS_PER_EVENT; i++) {
+                scratch.clear();
+                int n = owner.client().read(scratch);
+                if (n < 0) {
+                    owner.close("rejected");
+                    return;
+                }
+                if (n == 0) {
+                    return;
+                }
+            }
+        } finally {
+            buffers.release(scratch);
+        }
+    }
+
+    private void updateInterest() {
+        if (phase == Phase.HANDED_OVER || phase == Phase.CLOSED) {
+            return;
+        }
+        int ops = phase == Phase.READING_HEAD || phase == Phase.REJECTING ? SelectionKey.OP_READ : 0;
+        if (reply != null) {
+            ops |= SelectionKey.OP_WRITE;
+        }
+        owner.clientInterest(ops);
+    }
+
+    /**
+     * For the tunnel: our reply still owed to the client (an interim reply not yet taken, then the success
+     * reply), in a pooled buffer the caller now owns.
+     */
+    public ByteBuffer takeReply(InetSocketAddress upstreamLocal) {
+        ByteBuffer ok = buffers.acquire();
+        if (reply != null) {
+            ok.put(reply); // an interim reply the client has not taken yet goes first
+            reply = null;
+        }
+        ok.put(frontEnd.successReply(upstreamLocal)).flip();
+        return ok;
+    }
+
+    /** For the tunnel: the pipelined client bytes (pooled; the caller now owns them), or {@code null}. */
+    public ByteBuffer takePipelined() {
+        ByteBuffer b = pipelined;
+        pipelined = null;
+        return b;
+    }
+
+    /** The connection is closing: stops dialling and frees what the handshake holds. Idempotent. */
+    public void release() {
+        phase = Phase.CLOSED;
+        abortDialer();
+        releasePipelined();
+        reply = null;
+    }
+
+    private void abortDialer() {
+        if (dialer != null) {
+            dialer.abort();
+            dialer = null;
+        }
+    }
+
+    private void releasePipelined() {
+        if (pipelined != null) {
+            buffers.release(pipelined);
+            pipelined = null;
+        }
+    }
+
+    /** {@code bytes} after what is left of {@code pending} (heap buffers: replies are small). */
+    private static ByteBuffer append(ByteBuffer pending, byte[] bytes) {
+        if (pending == null || !pending.hasRemaining()) {
+            return ByteBuffer.wrap(bytes);
+        }
+        ByteBuffer both = ByteBuffer.allocate(pending.remaining() + bytes.length);
+        both.put(pending).put(bytes).flip();
+        return both;
+    }
+}

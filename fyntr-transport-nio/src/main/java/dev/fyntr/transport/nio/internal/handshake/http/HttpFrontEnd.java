@@ -1,0 +1,74 @@
+package dev.fyntr.transport.nio.internal.handshake.http;
+
+import dev.fyntr.transport.nio.internal.handshake.FrontEnd;
+import dev.fyntr.transport.nio.internal.net.ConnectTarget;
+import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/** HTTP CONNECT (SPEC §3): {@link RequestHeadParser} in, {@link Responses} out. */
+public final class HttpFrontEnd implements FrontEnd {
+
+    private RequestHeadParser parser = new RequestHeadParser();
+    private ConnectTarget target;
+    private HandshakeFailure failure;
+
+    @Override
+    public Progress feed(ByteBuffer in) {
+        if (parser == null) {
+            return target != null ? Progress.COMPLETE : Progress.FAILED;
+        }
+        switch (parser.feed(in)) {
+            case COMPLETE -> {
+                target = parser.target();
+                parser = null; // its line buffer is 8 KiB: let it go for the life of the tunnel
+                return Progress.COMPLETE;
+            }
+            case FAILED -> {
+                failure = parser.failure();
+                parser = null;
+                return Progress.FAILED;
+            }
+            default -> {
+                return Progress.NEED_MORE;
+            }
+        }
+    }
+
+    @Override
+    public byte[] takeInterimReply() {
+        return null;
+    }
+
+    @Override
+    public ConnectTarget target() {
+        if (target == null) {
+            throw new IllegalStateException("the request head is not complete");
+        }
+        return target;
+    }
+
+    @Override
+    public HandshakeFailure failure() {
+        if (failure == null) {
+            throw new IllegalStateException("the request head has not failed");
+        }
+        return failure;
+    }
+
+    @Override
+    public byte[] successReply(InetSocketAddress upstreamLocal) {
+        return Responses.established();
+    }
+
+    @Override
+    public byte[] failureReply(HandshakeFailure f) {
+        return Responses.error(f);
+    }
+
+    @Override
+    public String protocol() {
+        return "CONNECT";
+    }
+}

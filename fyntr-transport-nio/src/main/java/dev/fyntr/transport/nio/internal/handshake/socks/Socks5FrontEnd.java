@@ -1,0 +1,354 @@
+package dev.fyntr.transport.nio.internal.handshake.socks;
+
+import dev.fyntr.transport.nio.internal.handshake.FrontEnd;
+import dev.fyntr.transport.nio.internal.net.ConnectTarget;
+import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
+import dev.fyntr.transport.nio.internal.net.HandshakeFailureException;
+import dev.fyntr.transport.nio.internal.net.LogSafe;
+import dev.fyntr.transport.nio.internal.net.Addresses;
+
+import java.net.IDN;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * SOCKS5 (RFC 1928) as a {@link FrontEnd}: method negotiation with "no authentication" only, then a CONNECT
+ * request for an IPv4, IPv6 or domain-name destination (SPEC §7).
+ *
+ * <pre>
+ * client: 05 NMETHODS METHODS...            proxy: 05 00   (or 05 FF: no acceptable method, then close)
+ * client: 05 CMD 00 ATYP DST.ADDR DST.PORT  proxy: 05 REP 00 ATYP BND.ADDR BND.PORT
+ * </pre>
+ *
+ * <p>Reply codes: 0x00 success, carrying the upstream socket's local address; 0x01 general failure (a
+ * malformed request, the connection limit, the handshake timeout); 0x02 refused by policy or a
+ * threat feed; 0x03 network unreachable; 0x04 host unreachable, for a DNS failure, an unreachable host and
+ * also a connect timeout (RFC 1928's "TTL expired", 0x06, is about IP hop limits, and clients print it
+ * verbatim, which misleads; the proxy's log line has the precise cause); 0x05 connection refused; 0x07
+ * command not supported (BIND, UDP ASSOCIATE, anything else); 0x08 address type not supported, also for
+ * domain names a resolver would read as an address ({@code 127.1}, {@code 0x7f000001}, {@code 2130706433},
+ * full-width digits), so that the IP policy cannot be bypassed through the resolver.
+ *
+ * <p>Failures that arise before the greeting was answered (the connection limit is checked at accept, and
+ * the handshake timeout may strike first) are answered {@code 05 00} followed by the failure reply: a client
+ * reads the method selection, sends its request and then reads the failure, so it reports "general failure"
+ * rather than a bare disconnect, and the proxy never has to read the request. A SOCKS4 client gets the SOCKS4
+ * "request rejected" reply; any other first byte gets no reply, just the close.
+ */
+public final class Socks5FrontEnd implements FrontEnd {
+
+    public static final int SUCCEEDED = 0x00;
+    public static final int GENERAL_FAILURE = 0x01;
+    public static final int NOT_ALLOWED = 0x02;
+    public static final int NETWORK_UNREACHABLE = 0x03;
+    public static final int HOST_UNREACHABLE = 0x04;
+    public static final int CONNECTION_REFUSED = 0x05;
+    public static final int COMMAND_NOT_SUPPORTED = 0x07;
+    public static final int ADDRESS_TYPE_NOT_SUPPORTED = 0x08;
+
+    private static final byte VERSION = 5;
+    private static final int NO_AUTHENTICATION = 0x00;
+    private static final int NO_ACCEPTABLE_METHOD = 0xFF;
+    private static final int CMD_CONNECT = 1;
+    private static final int ATYP_IPV4 = 1;
+    private static final int ATYP_DOMAIN = 3;
+    private static final int ATYP_IPV6 = 4;
+
+    private enum Phase { GREETING, METHODS, REQUEST, DOMAIN_LENGTH, ADDRESS, DONE, FAILED }
+
+    /** The longest piece parsed at once: a 255-byte domain name and the port. */
+    private final byte[] acc = new byte[255 + 2];
+    private int have;
+    private int need = 2;
+    private Phase phase = Phase.GREETING;
+    private int addressType;
+    private boolean greeted;
+    private byte[] interim;
+    private ConnectTarget target;
+    private HandshakeFailure failure;
+    /** The reply for {@link #failure} when parsing chose it (0x07, 0x08, 05 FF …); null: map the status. */
+    private byte[] parseFailureReply;
+
+    @Override
+    public Progress feed(ByteBuffer in) {
+        // Bounded: each pass consumes at least one byte or ends the handshake.
+        while (phase != Phase.DONE && phase != Phase.FAILED && in.hasRemaining()) {
+            int take = Math.min(need - have, in.remaining());
+            in.get(acc, have, take);
+            have += take;
+            if (have == need) {
+                step();
+            }
+        }
+        return switch (phase) {
+            case DONE -> Progress.COMPLETE;
+            case FAILED -> Progress.FAILED;
+            default -> Progress.NEED_MORE;
+        };
+    }
+
+    private void step() {
+        int n = need;
+        have = 0;
+        switch (phase) {
+            case GREETING -> greeting();
+            case METHODS -> methods(n);
+            case REQUEST -> request();
+            case DOMAIN_LENGTH -> {
+                int length = acc[0] & 0xFF;
+                if (length == 0) {
+                    fail(GENERAL_FAILURE, "the SOCKS5 request has an empty domain name");
+                } else {
+                    phase = Phase.ADDRESS;
+                    need = length + 2;
+                }
+            }
+            case ADDRESS -> address(n);
+            default -> throw new IllegalStateException(phase.name());
+        }
+    }
+
+    private void greeting() {
+        int version = acc[0] & 0xFF;
+        if (version != VERSION) {
+            phase = Phase.FAILED;
+            if (version == 4) {
+                failure = HandshakeFailure.badRequest("SOCKS4 is not supported; use SOCKS5 (e.g. curl --socks5-hostname)");
+                parseFailureReply = new byte[] {0, 0x5B, 0, 0, 0, 0, 0, 0}; // SOCKS4: request rejected
+            } else {
+                failure = HandshakeFailure.badRequest("not a SOCKS5 greeting: the first byte is 0x"
+                        + hex(version) + (version == 'C' ? " (an HTTP CONNECT? use the HTTP port)" : ""));
+                parseFailureReply = new byte[0];
+            }
+            return;
+        }
+        int methods = acc[1] & 0xFF;
+        if (methods == 0) {
+            noAcceptableMethod("none");
+            return;
+        }
+        phase = Phase.METHODS;
+        need = methods;
+    }
+
+    private void methods(int count) {
+        for (int i = 0; i < count; i++) {
+            if ((acc[i] & 0xFF) == NO_AUTHENTICATION) {
+                greeted = true;
+                interim = new byte[] {VERSION, NO_AUTHENTICATION};
+                phase = Phase.REQUEST;
+                need = 4;
+                return;
+            }
+        }
+        StringBuilder offered = new StringBuilder();
+        for (int i = 0; i < count && i < 8; i++) {
+            offered.append(i == 0 ? "0x" : ", 0x").append(hex(acc[i] & 0xFF));
+        }
+        noAcceptableMethod(count > 8 ? offered + ", ..." : offered.toString());
+    }
+
+    private void noAcceptableMethod(String offered) {
+        phase = Phase.FAILED;
+        failure = HandshakeFailure.badRequest("no acceptable SOCKS5 authentication method: this proxy offers only"
+                + " 'no authentication' (0x00); the client offered " + offered);
+        parseFailureReply = new byte[] {VERSION, (byte) NO_ACCEPTABLE_METHOD};
+    }
+
+    private void request() {
+        if ((acc[0] & 0xFF) != VERSION) {
+            fail(GENERAL_FAILURE, "the SOCKS5 request has version 0x" + hex(acc[0] & 0xFF));
+            return;
+        }
+        int command = acc[1] & 0xFF;
+        if (command != CMD_CONNECT) {
+            String name = switch (command) {
+                case 2 -> "BIND";
+                case 3 -> "UDP ASSOCIATE";
+                default -> "0x" + hex(command);
+            };
+            fail(COMMAND_NOT_SUPPORTED, "SOCKS5 command " + name + " is not supported; only CONNECT");
+            return;
+        }
+        // acc[2] is RSV: RFC 1928 says 0, and nothing depends on it; be liberal in what we accept.
+        addressType = acc[3] & 0xFF;
+        switch (addressType) {
+            case ATYP_IPV4 -> {
+                phase = Phase.ADDRESS;
+                need = 4 + 2;
+            }
+            case ATYP_IPV6 -> {
+                phase = Phase.ADDRESS;
+                need = 16 + 2;
+            }
+            case ATYP_DOMAIN -> {
+                phase = Phase.DOMAIN_LENGTH;
+                need = 1;
+            }
+            default -> fail(ADDRESS_TYPE_NOT_SUPPORTED, "SOCKS5 address type 0x" + hex(addressType)
+                    + " is not supported; use IPv4 (1), domain name (3) or IPv6 (4)");
+        }
+    }
+
+    private void address(int n) {
+        int port = (acc[n - 2] & 0xFF) << 8 | (acc[n - 1] & 0xFF);
+        String host;
+        if (addressType == ATYP_DOMAIN) {
+            try {
+                host = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(acc, 0, n - 2)).toString();
+            } catch (CharacterCodingException e) {
+                fail(GENERAL_FAILURE, "the SOCKS5 domain name " + LogSafe.quote(acc, 0, n - 2, 100)
+                        + " is not valid UTF-8");
+                return;
+            }
+            if (resolvesAsAddress(host)) {
+                fail(ADDRESS_TYPE_NOT_SUPPORTED, "the SOCKS5 domain name " + LogSafe.quote(host, 100)
+                        + " looks like an IP address; send an address as ATYP IPv4 or IPv6 in canonical form"
+                        + " (forms like 127.1, 0x7f000001 or 2130706433 are refused)");
+                return;
+            }
+        } else {
+            byte[] ip = new byte[n - 2];
+            System.arraycopy(acc, 0, ip, 0, ip.length);
+            host = Addresses.toText(ip);
+        }
+        try {
+            target = ConnectTarget.of(host, port);
+            phase = Phase.DONE;
+        } catch (HandshakeFailureException e) {
+            phase = Phase.FAILED;
+            failure = e.failure();
+            parseFailureReply = reply(GENERAL_FAILURE);
+        }
+    }
+
+    /**
+     * Whether a name is numeric-looking but not a strict dotted quad, after the IDNA mapping a resolver would
+     * apply (which turns full-width digits and dots into ASCII): its last label is all digits, or {@code 0x}
+     * and hex. A strict ASCII dotted quad is fine: it becomes an IP-literal target and the IP policy sees it.
+     */
+    static boolean resolvesAsAddress(String name) {
+        boolean ascii = name.chars().allMatch(c -> c < 0x80);
+        String s = name;
+        if (!ascii) {
+            try {
+                s = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED);
+            } catch (IllegalArgumentException e) {
+                return false; // not a name at all: ConnectTarget refuses it with a general failure
+            }
+        }
+        s = s.toLowerCase(Locale.ROOT);
+        if (s.endsWith(".")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        String last = s.substring(s.lastIndexOf('.') + 1);
+        boolean numeric = !last.isEmpty() && (last.chars().allMatch(c -> c >= '0' && c <= '9')
+                || (last.length() >= 2 && last.startsWith("0x")
+                && last.chars().skip(2).allMatch(c -> Character.digit(c, 16) >= 0)));
+        if (!numeric) {
+            return false;
+        }
+        byte[] quad = ascii && s.indexOf(':') < 0 ? Addresses.parseLiteral(s) : null;
+        return quad == null;
+    }
+
+    private void fail(int replyCode, String message) {
+        phase = Phase.FAILED;
+        failure = HandshakeFailure.badRequest(message);
+        parseFailureReply = reply(replyCode);
+    }
+
+    @Override
+    public byte[] takeInterimReply() {
+        byte[] r = interim;
+        interim = null;
+        return r;
+    }
+
+    @Override
+    public ConnectTarget target() {
+        if (phase != Phase.DONE) {
+            throw new IllegalStateException("the SOCKS5 request is not complete");
+        }
+        return target;
+    }
+
+    @Override
+    public HandshakeFailure failure() {
+        if (phase != Phase.FAILED) {
+            throw new IllegalStateException("the SOCKS5 handshake has not failed");
+        }
+        return failure;
+    }
+
+    @Override
+    public byte[] successReply(InetSocketAddress upstreamLocal) {
+        byte[] ip = upstreamLocal.getAddress().getAddress();
+        byte[] out = new byte[4 + ip.length + 2];
+        out[0] = VERSION;
+        out[1] = SUCCEEDED;
+        out[3] = (byte) (upstreamLocal.getAddress() instanceof Inet4Address ? ATYP_IPV4 : ATYP_IPV6);
+        System.arraycopy(ip, 0, out, 4, ip.length);
+        out[4 + ip.length] = (byte) (upstreamLocal.getPort() >>> 8);
+        out[5 + ip.length] = (byte) upstreamLocal.getPort();
+        return out;
+    }
+
+    @Override
+    public byte[] failureReply(HandshakeFailure f) {
+        if (f == failure && parseFailureReply != null) {
+            return parseFailureReply.clone();
+        }
+        byte[] r = reply(replyCode(f));
+        if (greeted) {
+            return r;
+        }
+        byte[] out = new byte[2 + r.length];
+        out[0] = VERSION;
+        out[1] = NO_AUTHENTICATION;
+        System.arraycopy(r, 0, out, 2, r.length);
+        return out;
+    }
+
+    @Override
+    public String protocol() {
+        return "SOCKS5";
+    }
+
+    /** The SOCKS5 reply code for a failure that arose after parsing (policy, resolver, dialler, limits). */
+    public static int replyCode(HandshakeFailure f) {
+        return switch (f.status()) {
+            case 403 -> NOT_ALLOWED;
+            case 502 -> switch (f.proxyStatusError()) {
+                case "connection_refused" -> CONNECTION_REFUSED;
+                case "destination_unavailable" -> f.message().contains("Network is unreachable")
+                        ? NETWORK_UNREACHABLE : HOST_UNREACHABLE;
+                default -> HOST_UNREACHABLE; // dns_error, dns_timeout
+            };
+            case 504 -> HOST_UNREACHABLE; // see the class comment: not 0x06 "TTL expired"
+            default -> GENERAL_FAILURE;  // 400, 408, 503 and anything new
+        };
+    }
+
+    /** {@code 05 REP 00 01 0.0.0.0:0}: a failure reply carries no meaningful bound address. */
+    static byte[] reply(int code) {
+        return new byte[] {VERSION, (byte) code, 0, ATYP_IPV4, 0, 0, 0, 0, 0, 0};
+    }
+
+    private static String hex(int b) {
+        return String.format(Locale.ROOT, "%02x", b);
+    }
+
+    @Override
+    public String toString() {
+        return "SOCKS5 " + phase + (target != null ? " " + target : "") + (failure != null ? " " + failure : "");
+    }
+}

@@ -1,0 +1,255 @@
+package dev.fyntr.transport.nio.internal.tunnel;
+
+import dev.fyntr.transport.nio.internal.handshake.FrontEnd;
+import dev.fyntr.transport.nio.internal.handshake.Handshake;
+import dev.fyntr.transport.nio.internal.loop.IoHandler;
+import dev.fyntr.transport.nio.internal.loop.KeyInterest;
+import dev.fyntr.transport.nio.internal.loop.LoopTimer;
+import dev.fyntr.transport.nio.internal.net.Formats;
+import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One client connection from accept to close: it owns the client socket, its state, its one deadline timer and
+ * the two ways to end ({@link #close} and {@link #reset}); the {@link Handshake} drives it until the upstream is
+ * connected, the {@link Tunnel} afterwards. Event-loop thread only.
+ *
+ * <p>States and their deadlines: {@code HANDSHAKE} (the whole head within the handshake timeout, then the
+ * name lookup's timeout, then the dialer's own), {@code REJECTING} (the linger after an error answer),
+ * {@code ESTABLISHED} (the idle timeout), {@code CLOSED}.
+ */
+final class Connection implements IoHandler, Handshake.Owner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+    enum State { HANDSHAKE, REJECTING, ESTABLISHED, CLOSED }
+
+    private final ConnectionServices services;
+    private final Connections registry;
+    private final long id;
+    private final SocketChannel client;
+    private final KeyInterest clientInterest;
+    private final InetSocketAddress clientAddress;
+    private final long acceptedAt;
+    private final LoopTimer deadline = new LoopTimer(this::onDeadline);
+    private final Handshake handshake;
+    private State state = State.HANDSHAKE;
+    private Tunnel tunnel;
+
+    Connection(ConnectionServices services, Connections registry, long id, SocketChannel client,
+               SelectionKey clientKey, FrontEnd frontEnd) {
+        this.services = services;
+        this.registry = registry;
+        this.id = id;
+        this.client = client;
+        this.clientInterest = new KeyInterest(clientKey);
+        this.clientAddress = remoteAddress(client);
+        this.acceptedAt = services.loop.nanoTime();
+        this.handshake = new Handshake(services.handshakes, this, frontEnd);
+        clientKey.attach(this);
+    }
+
+    // ---- life cycle -------------------------------------------------------------------------------------
+
+    /** Starts reading the request head. */
+    void startHandshake() {
+        services.counters.openHandshakes++;
+        handshake.start();
+    }
+
+    /** Answers 503 at once, without reading the request: the proxy is at its connection limit. */
+    void rejectAtCapacity() {
+        services.counters.openHandshakes++; // counted like a handshake that just began, so that the rejection balances it
+        handshake.rejectAtCapacity();
+    }
+
+    boolean isEstablished() {
+        return state == State.ESTABLISHED;
+    }
+
+    @Override
+    public void onReady(SelectionKey key) throws IOException {
+        assert services.loop.inLoop();
+        int ready = key.readyOps();
+        switch (state) {
+            case HANDSHAKE, REJECTING -> handshake.onClientReady(ready);
+            case ESTABLISHED -> tunnel.onClientReady(ready);
+            default -> { }
+        }
+    }
+
+    @Override
+    public void onFailure(Throwable failure) {
+        fail("client", failure);
+    }
+
+    /** An I/O error on one side resets the connection; anything else is a bug, logged with its stack trace. */
+    void fail(String side, Throwable failure) {
+        if (failure instanceof IOException) {
+            reset(side + " error: " + failure.getMessage());
+        } else {
+            LOG.error("flow {}: internal error on the {} side, closing it", id, side, failure);
+            reset("internal error: " + failure);
+        }
+    }
+
+    private void onDeadline() {
+        switch (state) {
+            case HANDSHAKE, REJECTING -> handshake.onDeadline();
+            case ESTABLISHED -> tunnel.onIdleDeadline();
+            default -> { }
+        }
+    }
+
+    // ---- Handshake.Owner --------------------------------------------------------------------------------
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public SocketChannel client() {
+        return client;
+    }
+
+    @Override
+    public InetSocketAddress clientAddress() {
+        return clientAddress;
+    }
+
+    @Override
+    public long acceptedAt() {
+        return acceptedAt;
+    }
+
+    @Override
+    public void deadline(long at) {
+        services.loop.timers().arm(deadline, at);
+    }
+
+    @Override
+    public void cancelDeadline() {
+        services.loop.timers().cancel(deadline);
+    }
+
+    @Override
+    public void clientInterest(int ops) {
+        clientInterest.set(ops);
+    }
+
+    @Override
+    public void onRejecting(HandshakeFailure failure) {
+        state = State.REJECTING;
+        services.counters.openHandshakes--;
+        services.counters.rejected(failure.status());
+    }
+
+    @Override
+    public void onEstablished(Handshake done, SocketChannel upstream, InetSocketAddress address) {
+        state = State.ESTABLISHED;
+        services.counters.openHandshakes--;
+        services.counters.openTunnels++;
+        services.counters.tunnelsOpened++;
+        if (LOG.isInfoEnabled()) {
+            LOG.info("flow {} {} {} via {} from {}", id, done.protocol(), done.target().authority(),
+                    Formats.endpoint(address), clientAddress);
+        }
+        tunnel = new Tunnel(services, this, clientInterest, upstream, address, done.target().authority());
+        try {
+            tunnel.start(done.takeReply(localAddress(upstream)), done.takePipelined());
+        } catch (IOException e) {
+            reset("upstream error: " + e.getMessage());
+        } catch (RuntimeException e) {
+            fail("upstream", e);
+        }
+    }
+
+    // ---- endings ----------------------------------------------------------------------------------------
+
+    /** Closes at once with a reset: the peers see a reset rather than an orderly end. */
+    @Override
+    public void reset(String reason) {
+        setLingerZero(client);
+        if (tunnel != null) {
+            tunnel.setLingerZero();
+        }
+        close(reason);
+    }
+
+    /** Closes both sockets and frees everything. Idempotent. */
+    @Override
+    public void close(String reason) {
+        State was = state;
+        if (was == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        services.loop.timers().cancel(deadline);
+        handshake.release();
+        if (tunnel != null) {
+            tunnel.release();
+        }
+        closeQuietly(client);
+        switch (was) {
+            case HANDSHAKE -> services.counters.openHandshakes--;
+            case ESTABLISHED -> services.counters.openTunnels--;
+            default -> { }
+        }
+        registry.forget(this);
+        if (was == State.ESTABLISHED && LOG.isInfoEnabled()) {
+            LOG.info("flow {} closed {}, {}", id, tunnel.describe(), reason);
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("flow {} from {} closed in state {}: {}", id, clientAddress, was, reason);
+        }
+    }
+
+    static void setLingerZero(SocketChannel ch) {
+        try {
+            if (ch.isOpen()) {
+                ch.setOption(StandardSocketOptions.SO_LINGER, 0);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // Best effort: the socket may already be half torn down.
+        }
+    }
+
+    static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // Nothing to do: the descriptor is released either way.
+        }
+    }
+
+    /** The proxy's end of a socket, or 0.0.0.0:0 if it is already gone (the next write will tell). */
+    private static InetSocketAddress localAddress(SocketChannel ch) {
+        try {
+            return (InetSocketAddress) ch.getLocalAddress();
+        } catch (IOException e) {
+            return new InetSocketAddress(0);
+        }
+    }
+
+    private static InetSocketAddress remoteAddress(SocketChannel ch) {
+        try {
+            return (InetSocketAddress) ch.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "flow " + id + "[" + Formats.endpoint(clientAddress) + " ⇄ "
+                + (tunnel != null ? tunnel.upstreamText() : handshake.target() != null
+                        ? handshake.target().authority() : "?") + "]";
+    }
+}

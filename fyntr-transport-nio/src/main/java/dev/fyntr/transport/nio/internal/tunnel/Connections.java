@@ -1,0 +1,149 @@
+package dev.fyntr.transport.nio.internal.tunnel;
+
+import dev.fyntr.transport.nio.internal.handshake.FrontEnd;
+import dev.fyntr.transport.nio.internal.loop.LoopContext;
+import dev.fyntr.transport.nio.internal.loop.LoopTimer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Every open connection of one proxy, its listeners, admission at accept, and the graceful shutdown: stop
+ * accepting, end handshakes, give tunnels a grace period, then close the rest. Event-loop thread only.
+ */
+public final class Connections {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
+    private static final long ACCEPT_WARNING_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final ConnectionServices services;
+    private final LoopContext loop;
+    private final int maxConnections;
+    private final Runnable onClosedAfterShutdown;
+    private final List<Acceptor> acceptors = new ArrayList<>(2);
+    private final Set<Connection> open = new LinkedHashSet<>();
+    private final LoopTimer graceTimer = new LoopTimer(this::onGraceExpired);
+    private long nextFlowId = 1;
+    private boolean shuttingDown;
+    private long lastAcceptWarning;
+
+    /**
+     * @param maxConnections        the admission limit, 0 = unlimited
+     * @param onClosedAfterShutdown runs (on the loop) once shutdown has begun and no connection is left
+     */
+    public Connections(ConnectionServices services, int maxConnections, Runnable onClosedAfterShutdown) {
+        this.services = services;
+        this.loop = services.loop;
+        this.maxConnections = maxConnections;
+        this.onClosedAfterShutdown = onClosedAfterShutdown;
+        this.lastAcceptWarning = loop.nanoTime() - ACCEPT_WARNING_INTERVAL_NANOS;
+    }
+
+    /** Accepts connections on {@code channel} (bound, non-blocking), speaking {@code protocol}. */
+    public void listen(ServerSocketChannel channel, Supplier<FrontEnd> protocol) throws IOException {
+        acceptors.add(new Acceptor(loop, this, channel, protocol));
+    }
+
+    void accepted(SocketChannel ch, FrontEnd frontEnd) {
+        services.counters.connectionsAccepted++;
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            SelectionKey key = loop.register(ch, 0, null);
+            Connection c = new Connection(services, this, nextFlowId++, ch, key, frontEnd);
+            open.add(c);
+            if (maxConnections > 0 && services.counters.open() >= maxConnections) {
+                c.rejectAtCapacity();
+            } else {
+                c.startHandshake();
+            }
+        } catch (IOException e) {
+            Connection.closeQuietly(ch);
+            LOG.debug("dropping a connection that failed during accept: {}", e.toString());
+        }
+    }
+
+    void forget(Connection connection) {
+        open.remove(connection);
+        if (shuttingDown && open.isEmpty()) {
+            onClosedAfterShutdown.run();
+        }
+    }
+
+    boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    int open() {
+        return services.counters.open();
+    }
+
+    /** Whether an accept failure at {@code now} should be logged: at most once a second. */
+    boolean shouldWarnAboutAccept(long now) {
+        if (now - lastAcceptWarning < ACCEPT_WARNING_INTERVAL_NANOS) {
+            return false;
+        }
+        lastAcceptWarning = now;
+        return true;
+    }
+
+    /** Stops accepting and ends handshakes now; tunnels get {@code graceNanos} to finish. */
+    public void beginShutdown(long graceNanos) {
+        if (shuttingDown) {
+            if (graceNanos == 0) {
+                onGraceExpired();
+            }
+            return;
+        }
+        shuttingDown = true;
+        for (Acceptor a : acceptors) {
+            a.close();
+        }
+        for (Connection c : new ArrayList<>(open)) {
+            if (!c.isEstablished()) {
+                c.close("proxy shutting down");
+            }
+        }
+        if (open.isEmpty()) {
+            onClosedAfterShutdown.run();
+        } else if (graceNanos == 0) {
+            onGraceExpired();
+        } else {
+            LOG.info("shutting down: waiting up to {} ms for {} open tunnel(s)", graceNanos / 1_000_000, open.size());
+            loop.timers().arm(graceTimer, loop.nanoTime() + graceNanos);
+        }
+    }
+
+    private void onGraceExpired() {
+        if (!open.isEmpty()) {
+            LOG.info("shutdown grace over: closing {} tunnel(s)", open.size());
+        }
+        for (Connection c : new ArrayList<>(open)) {
+            c.close("proxy shut down");
+        }
+    }
+
+    /** The loop is ending: closes every connection and listener. */
+    public void closeAll() {
+        for (Connection c : new ArrayList<>(open)) {
+            try {
+                c.close("proxy shut down");
+            } catch (RuntimeException e) {
+                LOG.warn("error while closing {}", c, e);
+            }
+        }
+        for (Acceptor a : acceptors) {
+            a.close();
+        }
+    }
+}

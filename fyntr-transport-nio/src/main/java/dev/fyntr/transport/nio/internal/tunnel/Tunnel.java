@@ -1,0 +1,182 @@
+package dev.fyntr.transport.nio.internal.tunnel;
+
+import dev.fyntr.transport.nio.internal.loop.IoHandler;
+import dev.fyntr.transport.nio.internal.loop.KeyInterest;
+import dev.fyntr.transport.nio.internal.net.Formats;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+
+/**
+ * An established tunnel: the upstream socket and the two directions, {@link UploadFlow} (client→upstream,
+ * through the scheduler) and {@link DownloadRelay} (upstream→client, straight through). Each direction owns its
+ * buffers and says which interest it wants on each socket; the tunnel combines them, tracks activity for the
+ * idle timeout, and ends the connection when both directions are finished (half-close). Event-loop thread only.
+ */
+final class Tunnel {
+
+    private final ConnectionServices services;
+    private final Connection connection;
+    private final SocketChannel client;
+    private final SocketChannel upstream;
+    private final InetSocketAddress upstreamAddress;
+    private final String authority;
+    private final KeyInterest clientInterest;
+    private final UploadFlow up;
+    private final DownloadRelay down;
+    private KeyInterest upstreamInterest;
+    private long establishedAt;
+    private long lastActivity;
+    private boolean released;
+
+    Tunnel(ConnectionServices services, Connection connection, KeyInterest clientInterest, SocketChannel upstream,
+           InetSocketAddress upstreamAddress, String authority) {
+        this.services = services;
+        this.connection = connection;
+        this.client = connection.client();
+        this.upstream = upstream;
+        this.upstreamAddress = upstreamAddress;
+        this.authority = authority;
+        this.clientInterest = clientInterest;
+        this.up = new UploadFlow(this, connection.id(), services, client, upstream);
+        this.down = new DownloadRelay(this, services, client, upstream);
+    }
+
+    /**
+     * Registers the upstream, sends {@code reply} (our answer to the handshake) and forwards {@code pipelined}
+     * client bytes first; both are pooled buffers the tunnel now owns ({@code pipelined} may be null).
+     */
+    void start(ByteBuffer reply, ByteBuffer pipelined) throws IOException {
+        establishedAt = services.loop.nanoTime();
+        lastActivity = establishedAt;
+        try {
+            upstreamInterest = new KeyInterest(services.loop.register(upstream, 0, new UpstreamSide()));
+        } catch (IOException | RuntimeException e) {
+            services.loop.buffers().release(reply);
+            if (pipelined != null) {
+                services.loop.buffers().release(pipelined);
+            }
+            throw e;
+        }
+        up.startWith(pipelined); // from here each direction owns its buffer, and release() frees it
+        down.startWith(reply);
+        if (released) {
+            return;
+        }
+        armIdleTimer();
+        updateInterest();
+    }
+
+    void onClientReady(int readyOps) throws IOException {
+        if ((readyOps & SelectionKey.OP_WRITE) != 0) {
+            down.flush();
+        }
+        if (!released && (readyOps & SelectionKey.OP_READ) != 0) {
+            up.readClient();
+        }
+        updateInterest();
+    }
+
+    /** The upstream socket's events. */
+    private final class UpstreamSide implements IoHandler {
+        @Override
+        public void onReady(SelectionKey key) throws IOException {
+            int ready = key.readyOps();
+            if ((ready & SelectionKey.OP_WRITE) != 0) {
+                up.onUpstreamWritable();
+            }
+            if (!released && (ready & SelectionKey.OP_READ) != 0) {
+                down.readUpstream();
+            }
+            updateInterest();
+        }
+
+        @Override
+        public void onFailure(Throwable failure) {
+            connection.fail("upstream", failure);
+        }
+
+        @Override
+        public String toString() {
+            return Tunnel.this + " upstream";
+        }
+    }
+
+    /** Sets each key's interest from what the two directions want, touching the kernel only on change. */
+    void updateInterest() {
+        if (released) {
+            return;
+        }
+        clientInterest.set(up.clientOps() | down.clientOps());
+        if (upstreamInterest != null) {
+            upstreamInterest.set(down.upstreamOps() | up.upstreamOps());
+        }
+    }
+
+    /** Bytes moved in either direction: the idle timeout starts again (the timer is moved lazily). */
+    void touch() {
+        lastActivity = services.loop.nanoTime();
+    }
+
+    void onIdleDeadline() {
+        long idle = services.idleTimeout.toNanos();
+        if (services.loop.nanoTime() - lastActivity >= idle) {
+            connection.close("idle for " + Formats.duration(services.idleTimeout));
+        } else {
+            connection.deadline(lastActivity + idle);
+        }
+    }
+
+    private void armIdleTimer() {
+        Duration idle = services.idleTimeout;
+        if (!idle.isZero()) {
+            connection.deadline(lastActivity + idle.toNanos());
+        }
+    }
+
+    void closeIfBothDone() {
+        if (up.finished() && down.finished()) {
+            connection.close("both directions finished");
+        }
+    }
+
+    void reset(String reason) {
+        connection.reset(reason);
+    }
+
+    boolean isReleased() {
+        return released;
+    }
+
+    void setLingerZero() {
+        Connection.setLingerZero(upstream);
+    }
+
+    /** Frees both directions and closes the upstream socket. Idempotent. */
+    void release() {
+        released = true;
+        up.release();
+        down.release();
+        Connection.closeQuietly(upstream);
+    }
+
+    String upstreamText() {
+        return Formats.endpoint(upstreamAddress);
+    }
+
+    /** For the close line: {@code example.com:443 via 93.184.215.14:443: up 10 B, down 20 B, 5 ms}. */
+    String describe() {
+        long millis = (services.loop.nanoTime() - establishedAt) / 1_000_000;
+        return authority + " via " + upstreamText() + ": up " + up.bytesWritten() + " B, down " + down.bytesRelayed()
+                + " B, " + millis + " ms";
+    }
+
+    @Override
+    public String toString() {
+        return connection.toString();
+    }
+}

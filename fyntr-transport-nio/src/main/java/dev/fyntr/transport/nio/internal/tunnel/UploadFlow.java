@@ -1,0 +1,294 @@
+package dev.fyntr.transport.nio.internal.tunnel;
+
+import dev.fyntr.api.spi.ChunkStats;
+import dev.fyntr.api.spi.EmaChunkStats;
+import dev.fyntr.api.spi.Flow;
+import dev.fyntr.api.spi.Scheduler;
+import dev.fyntr.transport.nio.internal.loop.BufferPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+
+/**
+ * The client→upstream direction of a tunnel, and the {@link Flow} the scheduler sees: client bytes are read in
+ * chunks into a bounded queue and written upstream when the scheduler picks this flow
+ * ({@link #writeHeadChunk}). It owns its queued buffers, its read interest on the client and its write interest
+ * on the upstream. Event-loop thread only.
+ *
+ * <p>The scheduler hears each transition exactly once: {@code onBacklogged} when the flow gets a chunk with a
+ * writable upstream, {@code onIdle} when its queue empties, {@code onBlocked} on a partial write,
+ * {@code onClosed} at the end.
+ */
+final class UploadFlow implements Flow {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UploadFlow.class);
+
+    /** Chunks per scattering read: amortises syscalls without letting one socket hog the turn. */
+    private static final int READS_PER_EVENT = 4;
+
+    private final Tunnel tunnel;
+    private final long id;
+    private final SocketChannel client;
+    private final SocketChannel upstream;
+    private final BufferPool buffers;
+    private final Counters counters;
+    private final Scheduler scheduler;
+    private final String schedulerName;
+    private final WaterMarks marks;
+
+    private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>(8);
+    /** Scratch array for the scattering read: reused, so a read allocates nothing. */
+    private final ByteBuffer[] scatter = new ByteBuffer[READS_PER_EVENT];
+    private final EmaChunkStats chunkStats = new EmaChunkStats();
+    private Object schedulerState;
+    private long queuedBytes;
+    private boolean eligible;
+    private boolean knownToScheduler;
+    private boolean upstreamBlocked;
+    private boolean clientEof;
+    private boolean upstreamOutputShut;
+    private boolean clientReadPaused;
+    private long bytesWritten;
+
+    UploadFlow(Tunnel tunnel, long id, ConnectionServices services, SocketChannel client, SocketChannel upstream) {
+        this.tunnel = tunnel;
+        this.id = id;
+        this.client = client;
+        this.upstream = upstream;
+        this.buffers = services.loop.buffers();
+        this.counters = services.counters;
+        this.scheduler = services.scheduler;
+        this.schedulerName = services.schedulerName;
+        this.marks = services.waterMarks;
+    }
+
+    /** Queues a chunk read before the tunnel was up (pooled; this flow now owns it), if any. */
+    void startWith(ByteBuffer pipelined) {
+        if (pipelined != null) {
+            enqueue(pipelined);
+        }
+    }
+
+    /**
+     * Reads what the client has sent into up to {@link #READS_PER_EVENT} pooled chunks with one scattering read:
+     * each filled buffer is a chunk of at most 16 KiB, but the kernel is entered once, not once per chunk (on
+     * loopback this cut the proxy's CPU per GiB by about a fifth).
+     */
+    void readClient() throws IOException {
+        int room = Math.min(READS_PER_EVENT, marks.highChunks() - queue.size());
+        if (clientEof || room <= 0 || marks.atHigh(queuedBytes, queue.size())) {
+            return;
+        }
+        ByteBuffer[] chunks = scatter;
+        for (int i = 0; i < room; i++) {
+            chunks[i] = buffers.acquire();
+        }
+        long n = -1;
+        try {
+            n = client.read(chunks, 0, room);
+        } finally {
+            // Every buffer goes to the queue or back to the pool, whatever the read did.
+            for (int i = 0; i < room; i++) {
+                ByteBuffer b = chunks[i];
+                chunks[i] = null;
+                if (n > 0 && b.position() > 0) {
+                    enqueue(b.flip());
+                } else {
+                    buffers.release(b);
+                }
+            }
+        }
+        if (n < 0) {
+            clientEof = true;
+            if (queue.isEmpty()) {
+                shutdownUpstreamOutput();
+            }
+        } else if (n > 0) {
+            tunnel.touch();
+        }
+    }
+
+    private void enqueue(ByteBuffer chunk) {
+        int n = chunk.remaining();
+        queue.addLast(chunk);
+        queuedBytes += n;
+        counters.queuedBytes += n;
+        chunkStats.record(n);
+        if (!eligible && !upstreamBlocked) {
+            becomeEligible();
+        }
+    }
+
+    private void becomeEligible() {
+        eligible = true;
+        knownToScheduler = true;
+        scheduler.onBacklogged(this);
+    }
+
+    /**
+     * Writes (part of) the head chunk upstream, at most {@code maxBytes}; called by the service round when the
+     * scheduler picked this flow. Returns the bytes written.
+     */
+    int writeHeadChunk(int maxBytes) {
+        ByteBuffer head = queue.peekFirst();
+        if (head == null || upstreamBlocked || tunnel.isReleased()) {
+            // The scheduler returned a flow that is not eligible: a scheduler bug. Resync it.
+            LOG.error("flow {}: scheduler {} returned a flow that is not eligible", id, schedulerName);
+            eligible = false;
+            scheduler.onIdle(this);
+            return 0;
+        }
+        int n;
+        int limit = head.limit();
+        boolean capped = head.remaining() > maxBytes; // --max-rate: only part of the chunk may go now
+        if (capped) {
+            head.limit(head.position() + maxBytes);
+        }
+        try {
+            n = upstream.write(head);
+        } catch (IOException e) {
+            head.limit(limit); // before the reset returns the buffer to the pool
+            tunnel.reset("upstream write failed: " + e.getMessage());
+            return 0;
+        }
+        head.limit(limit);
+        scheduler.onSent(this, n);
+        bytesWritten += n;
+        queuedBytes -= n;
+        counters.bytesUpstream += n;
+        counters.queuedBytes -= n;
+        if (n > 0) {
+            tunnel.touch();
+        }
+        if (!head.hasRemaining()) {
+            queue.pollFirst();
+            buffers.release(head);
+            if (queue.isEmpty()) {
+                eligible = false;
+                scheduler.onIdle(this);
+                if (clientEof) {
+                    try {
+                        shutdownUpstreamOutput();
+                    } catch (IOException e) {
+                        tunnel.reset("upstream shutdown failed: " + e.getMessage());
+                        return n;
+                    }
+                }
+            }
+        } else if (!capped || n < maxBytes) {
+            eligible = false;
+            upstreamBlocked = true;
+            scheduler.onBlocked(this);
+        } // else: the socket took all it was offered; the rest waits for tokens, still eligible
+        tunnel.updateInterest();
+        return n;
+    }
+
+    /** OP_WRITE on the upstream: a blocked flow may write again. */
+    void onUpstreamWritable() {
+        if (upstreamBlocked) {
+            upstreamBlocked = false;
+            if (!queue.isEmpty()) {
+                becomeEligible();
+            }
+        }
+    }
+
+    private void shutdownUpstreamOutput() throws IOException {
+        if (!upstreamOutputShut) {
+            upstreamOutputShut = true;
+            upstream.shutdownOutput();
+            tunnel.closeIfBothDone();
+        }
+    }
+
+    /** Whether this direction is over: the client's EOF reached the upstream. */
+    boolean finished() {
+        return upstreamOutputShut;
+    }
+
+    /**
+     * The interest this direction wants on the client: read, unless the client is done or the queue is full
+     * (reading stops at the high marks and resumes at the low ones).
+     */
+    int clientOps() {
+        if (clientEof) {
+            return 0;
+        }
+        clientReadPaused = clientReadPaused ? !marks.atOrBelowLow(queuedBytes, queue.size())
+                : marks.atHigh(queuedBytes, queue.size());
+        return clientReadPaused ? 0 : SelectionKey.OP_READ;
+    }
+
+    /** The interest this direction wants on the upstream: write, while a partial write waits. */
+    int upstreamOps() {
+        return upstreamBlocked ? SelectionKey.OP_WRITE : 0;
+    }
+
+    /** Returns every queued buffer and tells the scheduler the flow is gone. Idempotent. */
+    void release() {
+        if (knownToScheduler) {
+            knownToScheduler = false;
+            eligible = false;
+            scheduler.onClosed(this);
+        }
+        // Bounded by the queue's size.
+        for (ByteBuffer b = queue.pollFirst(); b != null; b = queue.pollFirst()) {
+            buffers.release(b);
+        }
+        counters.queuedBytes -= queuedBytes;
+        queuedBytes = 0;
+    }
+
+    /** For the service round: a failure while serving this flow resets its tunnel. */
+    void reset(String reason) {
+        tunnel.reset(reason);
+    }
+
+    long bytesWritten() {
+        return bytesWritten;
+    }
+
+    // ---- Flow -------------------------------------------------------------------------------------------
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public int headChunkBytes() {
+        ByteBuffer head = queue.peekFirst();
+        return head == null ? 0 : head.remaining();
+    }
+
+    @Override
+    public long queuedBytes() {
+        return queuedBytes;
+    }
+
+    @Override
+    public ChunkStats chunkStats() {
+        return chunkStats;
+    }
+
+    @Override
+    public Object schedulerState() {
+        return schedulerState;
+    }
+
+    @Override
+    public void schedulerState(Object state) {
+        this.schedulerState = state;
+    }
+
+    @Override
+    public String toString() {
+        return tunnel.toString();
+    }
+}
