@@ -6,9 +6,9 @@ import dev.fyntr.api.spi.SchedulerConfig;
 import dev.fyntr.api.spi.SchedulerProvider;
 import dev.fyntr.transport.nio.internal.ProxyConfig;
 import dev.fyntr.transport.nio.internal.StartupWarnings;
-import dev.fyntr.transport.nio.internal.shaping.ShapingConfig;
 import dev.fyntr.transport.nio.internal.policy.Cidr;
 import dev.fyntr.transport.nio.internal.policy.PolicyConfig;
+import dev.fyntr.transport.nio.internal.shaping.ShapingConfig;
 import dev.fyntr.transport.nio.internal.threat.ThreatGuard;
 
 import java.io.IOException;
@@ -126,7 +126,7 @@ public final class FyntrProxyBuilder {
         return this;
     }
 
-    /** The adaptive quantum of SPEC §5.3 (the default). */
+    /** The adaptive quantum of docs/schedulers.md#the-quantum-adaptive-tuner (the default). */
     public FyntrProxyBuilder adaptiveQuantum() {
         this.fixedQuantumBytes = 0;
         return this;
@@ -139,7 +139,7 @@ public final class FyntrProxyBuilder {
     }
 
     /**
-     * Caps the total client→upstream rate (SPEC §5.4): a token bucket of burst max(64 KiB, 10 ms at the rate)
+     * Caps the total client→upstream rate (docs/shaping.md): a token bucket of burst max(64 KiB, 10 ms at the rate)
      * limits what the scheduler may hand out, so bursts are smoothed (queued, then paced), never dropped. Below
      * the cap the proxy stays work-conserving. 0 (the default) = unlimited. Changeable later with
      * {@link FyntrProxy#maxRate(long)}.
@@ -197,7 +197,7 @@ public final class FyntrProxyBuilder {
         return this;
     }
 
-    /** Destination ranges denied in addition to the defaults of SPEC §6.2. */
+    /** Destination ranges denied in addition to the defaults (docs/policy-and-errors.md#denied-address-ranges). */
     public FyntrProxyBuilder denyCidrs(String... cidrs) {
         denyCidrs.addAll(parseCidrs("denyCidrs", cidrs));
         return this;
@@ -245,7 +245,7 @@ public final class FyntrProxyBuilder {
     }
 
     /**
-     * Threat feeds (SPEC §6.4), added to those already given: text files of domains (each with its
+     * Threat feeds (docs/threats-and-socks5.md#threat-feeds), added to those already given: text files of domains (each with its
      * subdomains), IPs, CIDR ranges, {@code ||domain^} rules and hosts-file lines; {@code #} and {@code !}
      * start comments. They are read by {@link #build()} and {@link #start()}, which fail with a
      * {@link ThreatFeedException} naming the file when one cannot be read, or when the files together hold no
@@ -265,7 +265,7 @@ public final class FyntrProxyBuilder {
     }
 
     /**
-     * Turns on the SOCKS5 listener (SPEC §7) on this port, 0-65535; 0 lets the system choose (see
+     * Turns on the SOCKS5 listener (docs/threats-and-socks5.md#socks5-listener) on this port, 0-65535; 0 lets the system choose (see
      * {@link FyntrProxy#socks5Address()}). Off by default.
      */
     public FyntrProxyBuilder socks5Port(int port) {

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every status code of SPEC §3 through raw sockets, and the exact shape of an error response. */
+/** Every status code of docs/policy-and-errors.md#error-responses through raw sockets, and the exact shape of an error response. */
 class HandshakeErrorsTest {
 
     private final List<AutoCloseable> toClose = new ArrayList<>();

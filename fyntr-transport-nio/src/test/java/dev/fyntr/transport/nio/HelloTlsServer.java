@@ -1,9 +1,5 @@
 package dev.fyntr.transport.nio;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +13,10 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A loopback TLS server for {@value #HOST} with a throw-away certificate made by the JDK's {@code keytool}; it

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The SOCKS5 listener (SPEC §7) through raw sockets, one test per reply code, and through the JDK's own client. */
+/** The SOCKS5 listener (docs/threats-and-socks5.md#socks5-listener) through raw sockets, one test per reply code, and through the JDK's own client. */
 class Socks5Test {
 
     private static final HexFormat HEX = HexFormat.of();

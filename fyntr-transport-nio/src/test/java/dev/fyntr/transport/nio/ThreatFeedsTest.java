@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Threat feeds end to end over HTTP CONNECT (SPEC §6.4): warn lets the tunnel through, block answers 403. */
+/** Threat feeds end to end over HTTP CONNECT (docs/threats-and-socks5.md#threat-feeds): warn lets the tunnel through, block answers 403. */
 class ThreatFeedsTest {
 
     private final List<AutoCloseable> toClose = new ArrayList<>();

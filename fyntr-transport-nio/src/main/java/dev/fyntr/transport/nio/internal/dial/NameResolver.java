@@ -65,7 +65,10 @@ public final class NameResolver {
                 }
                 List<InetAddress> r = result;
                 Throwable e = error;
-                loop.execute(() -> answer.onResolved(r, e));
+                loop.execute(() -> {
+                    assert loop.inLoop();
+                    answer.onResolved(r, e);
+                });
             });
         } catch (RejectedExecutionException e) {
             answer.onResolved(null, new IOException("too many name lookups in progress"));

@@ -93,6 +93,7 @@ public final class Handshake {
 
     /** Starts reading the request head, with the whole-head deadline counted from accept. */
     public void start() {
+        assert services.loop().inLoop();
         owner.deadline(owner.acceptedAt() + services.handshakeTimeout().toNanos());
         updateInterest();
     }
@@ -113,6 +114,7 @@ public final class Handshake {
 
     /** The client socket is ready for {@code readyOps}. */
     public void onClientReady(int readyOps) throws IOException {
+        assert services.loop().inLoop();
         if ((readyOps & SelectionKey.OP_WRITE) != 0) {
             flushReply();
         }

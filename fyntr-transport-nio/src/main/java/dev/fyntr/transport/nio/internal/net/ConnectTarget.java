@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.util.Locale;
 
 /**
- * A validated CONNECT destination (SPEC §3.4).
+ * A validated CONNECT destination (docs/policy-and-errors.md#targets).
  *
  * @param host    an ASCII lower-case DNS name without trailing dot, or the canonical text of an IP literal
  *                ({@code 192.0.2.1}, {@code 2001:db8::1}; RFC 5952 for IPv6, without brackets)

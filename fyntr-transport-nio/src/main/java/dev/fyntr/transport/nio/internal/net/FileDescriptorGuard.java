@@ -4,7 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 
 /**
- * SPEC §9: every connection can take two descriptors (client and upstream), plus some for the JVM itself.
+ * Every connection can take two descriptors (client and upstream), plus some for the JVM itself.
  * Warn at startup when the process limit is below that, instead of failing later with EMFILE under load.
  */
 public final class FileDescriptorGuard {

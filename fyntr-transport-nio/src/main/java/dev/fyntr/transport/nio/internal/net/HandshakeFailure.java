@@ -110,7 +110,7 @@ public record HandshakeFailure(int status, String proxyStatusError, String messa
     }
 
     /**
-     * 502 (not 504: SPEC §3.6 makes every resolver failure a 502, timeouts included) with the RFC 9209 type
+     * 502 (not 504: every resolver failure is a 502, timeouts included; docs/policy-and-errors.md#error-responses) with the RFC 9209 type
      * {@code dns_timeout}.
      */
     public static HandshakeFailure dnsTimeout(String host, Duration resolveTimeout) {

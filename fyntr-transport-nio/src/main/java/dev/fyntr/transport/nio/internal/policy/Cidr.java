@@ -1,13 +1,14 @@
 package dev.fyntr.transport.nio.internal.policy;
 
 import dev.fyntr.transport.nio.internal.net.Addresses;
+
 import java.net.InetAddress;
 import java.util.Arrays;
 
 /**
  * An IPv4 or IPv6 address range such as {@code 10.0.0.0/8} or {@code fc00::/7}. Immutable; never uses DNS.
  *
- * <p>IPv4-mapped IPv6 is treated as IPv4 on both sides, as SPEC §6.2 asks: a range written
+ * <p>IPv4-mapped IPv6 is treated as IPv4 on both sides, as docs/policy-and-errors.md#denied-address-ranges says: a range written
  * {@code ::ffff:10.0.0.0/104} is the IPv4 range {@code 10.0.0.0/8}, and {@link #contains} checks an address
  * {@code ::ffff:10.1.2.3} as {@code 10.1.2.3}. Apart from that, an IPv4 range never contains an IPv6 address
  * and vice versa ({@code ::/0} does not cover IPv4).

@@ -15,14 +15,14 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Which CONNECT destinations are allowed (SPEC §6.1-6.3). Immutable, so any thread may use it; never
+ * Which CONNECT destinations are allowed (docs/policy-and-errors.md#destination-policy). Immutable, so any thread may use it; never
  * resolves names (the caller resolves once and passes the answers, so the addresses checked are the
  * addresses dialled: no DNS rebinding).
  *
  * <p>Rules, in order, for each address (IPv4-mapped IPv6 is checked as IPv4):
  * <ol>
  * <li>in an allowed range ({@code --allow-cidr}) → usable, whatever the denied ranges say;</li>
- * <li>in a denied range (the defaults of SPEC §6.2 or {@code --deny-cidr}) → the whole request is refused with
+ * <li>in a denied range (the defaults, or {@code --deny-cidr}) → the whole request is refused with
  *     403, unless the host is, or is a subdomain of, an {@code --allow-domain}: then only this address is
  *     dropped;</li>
  * <li>otherwise → usable.</li>
@@ -32,10 +32,10 @@ import java.util.TreeSet;
  */
 public final class DestinationPolicy {
 
-    /** At most this many addresses are dialled (SPEC §3.6). */
+    /** At most this many addresses are dialled. */
     public static final int MAX_ADDRESSES = 32;
 
-    /** SPEC §6.2: always denied unless an allowed range covers the address. */
+    /** Always denied unless an allowed range covers the address (docs/policy-and-errors.md#denied-address-ranges). */
     public static final List<Cidr> DEFAULT_DENIED = List.of(
             Cidr.parse("0.0.0.0/8"), Cidr.parse("10.0.0.0/8"), Cidr.parse("100.64.0.0/10"),
             Cidr.parse("127.0.0.0/8"), Cidr.parse("169.254.0.0/16"), Cidr.parse("172.16.0.0/12"),

@@ -121,6 +121,7 @@ public final class ConnectPacer {
      * {@code null}), or queues the waiter until a token is due or {@code deadline} (loop clock) passes.
      */
     public Ticket submit(Waiter waiter, long deadline) {
+        assert loop.inLoop();
         if (bucket == null) {
             waiter.onGranted();
             return null;

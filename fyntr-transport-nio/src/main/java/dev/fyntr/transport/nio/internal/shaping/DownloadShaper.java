@@ -72,6 +72,7 @@ public final class DownloadShaper {
 
     /** The reader stopped reading its upstream; its {@link Parked#resume()} is called when tokens are due. */
     public void park(Parked reader) {
+        assert loop.inLoop();
         parked.addLast(reader);
         throttles++;
         if (bucket != null) {

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Classifies one line of a threat feed (SPEC §6.4). Pure functions, any thread.
+ * Classifies one line of a threat feed (docs/threats-and-socks5.md#file-format). Pure functions, any thread.
  *
  * <p>Accepted, after surrounding blanks are stripped:
  * <ul>
@@ -137,7 +137,7 @@ final class FeedLineParser {
 
     private static void range(byte[] ip, int prefix, Sink sink) {
         if (ip.length == 16 && prefix >= 96 && isMapped(ip)) {
-            // ::ffff:a.b.c.d/n is the IPv4 range a.b.c.d/(n-96): addresses are matched as IPv4 (SPEC §6.2).
+            // ::ffff:a.b.c.d/n is the IPv4 range a.b.c.d/(n-96): addresses are matched as IPv4.
             ip = new byte[] {ip[12], ip[13], ip[14], ip[15]};
             prefix -= 96;
         }
@@ -208,7 +208,7 @@ final class FeedLineParser {
 
     /**
      * Whether a resolver could read the name as an IPv4 address (last label all digits, or {@code 0x} + hex):
-     * such entries never match a request, because requests with such names are refused (SPEC §3.4, §7).
+     * such entries never match a request, because requests with such names are refused (docs/policy-and-errors.md#targets).
      */
     static boolean looksNumeric(String name) {
         String last = name.substring(name.lastIndexOf('.') + 1);

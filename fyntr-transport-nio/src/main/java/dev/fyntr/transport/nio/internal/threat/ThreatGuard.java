@@ -2,10 +2,10 @@ package dev.fyntr.transport.nio.internal.threat;
 
 import dev.fyntr.transport.nio.ThreatAction;
 import dev.fyntr.transport.nio.ThreatFeedException;
+import dev.fyntr.transport.nio.internal.net.Addresses;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 import dev.fyntr.transport.nio.internal.net.LogSafe;
-import dev.fyntr.transport.nio.internal.net.Addresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +17,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Applies the threat feeds to each request (SPEC §6.4): the requested host before resolution, every resolved
+ * Applies the threat feeds to each request (docs/threats-and-socks5.md#what-is-checked): the requested host before resolution, every resolved
  * address after. Each match logs one structured WARN line,
  * <pre>
  * threat_match=true action=warn match_type=domain host=api.evil.example matched=evil.example feed=bad.txt client=127.0.0.1:50432

@@ -55,6 +55,7 @@ public final class Connections {
     }
 
     void accepted(SocketChannel ch, FrontEnd frontEnd) {
+        assert loop.inLoop();
         services.counters.connectionsAccepted++;
         try {
             ch.configureBlocking(false);
@@ -99,6 +100,7 @@ public final class Connections {
 
     /** Stops accepting and ends handshakes now; tunnels get {@code graceNanos} to finish. */
     public void beginShutdown(long graceNanos) {
+        assert loop.inLoop();
         if (shuttingDown) {
             if (graceNanos == 0) {
                 onGraceExpired();

@@ -51,6 +51,7 @@ final class Tunnel {
      * client bytes first; both are pooled buffers the tunnel now owns ({@code pipelined} may be null).
      */
     void start(ByteBuffer reply, ByteBuffer pipelined) throws IOException {
+        assert services.loop.inLoop();
         establishedAt = services.loop.nanoTime();
         lastActivity = establishedAt;
         try {

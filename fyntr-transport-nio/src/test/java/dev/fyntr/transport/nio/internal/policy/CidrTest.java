@@ -1,7 +1,7 @@
 package dev.fyntr.transport.nio.internal.policy;
 
-import dev.fyntr.transport.nio.internal.net.AddressesTest;
 import dev.fyntr.transport.nio.internal.net.Addresses;
+import dev.fyntr.transport.nio.internal.net.AddressesTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,7 +1,7 @@
 package dev.fyntr.transport.nio.internal.policy;
 
-import dev.fyntr.transport.nio.internal.net.AddressesTest;
 import dev.fyntr.transport.nio.internal.net.Addresses;
+import dev.fyntr.transport.nio.internal.net.AddressesTest;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailureException;

@@ -1,9 +1,9 @@
 package dev.fyntr.transport.nio.internal.shaping;
 
 import dev.fyntr.transport.nio.internal.loop.BufferPool;
+import dev.fyntr.transport.nio.internal.loop.TimerQueue;
 import dev.fyntr.transport.nio.internal.shaping.UploadShaper.RoundEnd;
 import dev.fyntr.transport.nio.internal.tunnel.ServiceRound;
-import dev.fyntr.transport.nio.internal.loop.TimerQueue;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -10,7 +10,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** What each kind of feed line turns into: the format table of SPEC §6.4 and docs/threats-and-socks5.md. */
+/** What each kind of feed line turns into: the format table of docs/threats-and-socks5.md#file-format. */
 class FeedLineParserTest {
 
     /** Parses one line into a compact description: {@code domain:x}, {@code range:x/n}, {@code skip}, joined by spaces. */

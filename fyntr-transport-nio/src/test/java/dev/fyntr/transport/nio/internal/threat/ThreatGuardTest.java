@@ -1,10 +1,10 @@
 package dev.fyntr.transport.nio.internal.threat;
 
 import dev.fyntr.transport.nio.ThreatAction;
+import dev.fyntr.transport.nio.internal.net.Addresses;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailureException;
-import dev.fyntr.transport.nio.internal.net.Addresses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

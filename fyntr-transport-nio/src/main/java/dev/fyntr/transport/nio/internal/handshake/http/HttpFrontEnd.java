@@ -7,7 +7,7 @@ import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
-/** HTTP CONNECT (SPEC §3): {@link RequestHeadParser} in, {@link Responses} out. */
+/** HTTP CONNECT (docs/policy-and-errors.md): {@link RequestHeadParser} in, {@link Responses} out. */
 public final class HttpFrontEnd implements FrontEnd {
 
     private RequestHeadParser parser = new RequestHeadParser();

@@ -4,6 +4,7 @@ import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailureException;
 import dev.fyntr.transport.nio.internal.net.LogSafe;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -14,8 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Incremental parser of one CONNECT request head (SPEC §3.2-3.4), fed with whatever bytes have arrived. One
- * instance per connection, used by one thread; not reusable.
+ * Incremental parser of one CONNECT request head (docs/policy-and-errors.md), fed with whatever bytes have
+ * arrived. One instance per connection, used by one thread; not reusable.
  *
  * <p>{@link #feed} consumes bytes up to and including the blank line that ends the head and never further, so
  * after {@link Result#COMPLETE} the buffer's remaining bytes are the client's pipelined tunnel payload (often
@@ -35,8 +36,7 @@ import java.util.Map;
  * <li>When a header line ends: obsolete line folding (a line starting with SP or HTAB), a missing colon, an
  *     empty or non-token name, whitespace before the colon, or a control character in the value → 400.</li>
  * </ol>
- * Limits count bytes without the line terminator for line lengths, and every byte (terminators and the final
- * blank line included) for the head size.
+ * Line limits count bytes without the terminator; the head limit counts every byte, terminators included.
  */
 public final class RequestHeadParser {
 
@@ -70,12 +70,12 @@ public final class RequestHeadParser {
     private State state = State.REQUEST_LINE;
 
     private String method;
-    private ConnectTarget target;
     private String version;
+    private ConnectTarget target;
     private final List<Map.Entry<String, String>> headers = new ArrayList<>();
     private HandshakeFailure failure;
 
-    /** A parser with the limits of SPEC §3.2: 8 KiB lines, 32 KiB head, 100 header lines. */
+    /** A parser with the default limits: 8 KiB lines, 32 KiB head, 100 header lines. */
     public RequestHeadParser() {
         this(DEFAULT_MAX_REQUEST_LINE_BYTES, DEFAULT_MAX_HEADER_LINE_BYTES, DEFAULT_MAX_HEAD_BYTES,
                 DEFAULT_MAX_HEADER_LINES);
@@ -375,15 +375,12 @@ public final class RequestHeadParser {
     }
 
     private static boolean isToken(CharSequence s) {
-        if (s.length() == 0) {
-            return false;
-        }
         for (int i = 0; i < s.length(); i++) {
             if (!isTokenChar(s.charAt(i))) {
                 return false;
             }
         }
-        return true;
+        return s.length() > 0;
     }
 
     /** RFC 9110 tchar. */

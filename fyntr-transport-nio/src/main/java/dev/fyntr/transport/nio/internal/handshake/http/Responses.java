@@ -2,6 +2,7 @@ package dev.fyntr.transport.nio.internal.handshake.http;
 
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 import dev.fyntr.transport.nio.internal.net.LogSafe;
+
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -1,11 +1,11 @@
 package dev.fyntr.transport.nio.internal.handshake.socks;
 
 import dev.fyntr.transport.nio.internal.handshake.FrontEnd;
+import dev.fyntr.transport.nio.internal.net.Addresses;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailureException;
 import dev.fyntr.transport.nio.internal.net.LogSafe;
-import dev.fyntr.transport.nio.internal.net.Addresses;
 
 import java.net.IDN;
 import java.net.Inet4Address;
@@ -18,7 +18,7 @@ import java.util.Locale;
 
 /**
  * SOCKS5 (RFC 1928) as a {@link FrontEnd}: method negotiation with "no authentication" only, then a CONNECT
- * request for an IPv4, IPv6 or domain-name destination (SPEC §7).
+ * request for an IPv4, IPv6 or domain-name destination (docs/threats-and-socks5.md#protocol).
  *
  * <pre>
  * client: 05 NMETHODS METHODS...            proxy: 05 00   (or 05 FF: no acceptable method, then close)

@@ -1,7 +1,7 @@
 package dev.fyntr.transport.nio.internal.handshake.http;
 
-import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 import dev.fyntr.transport.nio.internal.handshake.http.RequestHeadParser.Result;
+import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,8 +1,8 @@
 package dev.fyntr.transport.nio.internal.handshake.socks;
 
 import dev.fyntr.transport.nio.internal.handshake.FrontEnd.Progress;
-import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 import dev.fyntr.transport.nio.internal.net.Addresses;
+import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
