@@ -51,6 +51,10 @@ public final class FyntrProxyBuilder {
     private Resolver resolver = Resolver.system();
     private int maxQueuedBytesPerFlow = ProxyDefaults.MAX_QUEUED_BYTES_PER_FLOW;
     private int listenBacklog = ProxyDefaults.LISTEN_BACKLOG;
+    private long maxBufferMemory; // 0 = the default, decided at build()
+    private int maxConnectionsPerClient = ProxyDefaults.MAX_CONNECTIONS_PER_CLIENT;
+    private int maxNameLookups = ProxyDefaults.MAX_NAME_LOOKUPS;
+    private int maxNameLookupsPerClient = ProxyDefaults.MAX_NAME_LOOKUPS_PER_CLIENT;
     private final List<Path> threatFeedFiles = new ArrayList<>();
     private ThreatAction threatAction = ThreatAction.WARN;
     private int socks5Port = -1;
@@ -237,6 +241,39 @@ public final class FyntrProxyBuilder {
         return this;
     }
 
+    /**
+     * The one memory budget for every buffer the proxy holds: upload queues, chunks held for slow clients,
+     * handshake heads. It is never exceeded: per-flow queues shrink as tunnels multiply (never below one 16 KiB
+     * chunk each), and when it is full reading pauses until bytes drain, with a share reserved for handshakes
+     * and interactive flows. Default {@link ProxyDefaults#maxBufferMemory()}: half of the JVM's direct-memory
+     * limit. It should stay below that limit, or the JVM may refuse buffers first (the proxy then sheds load).
+     */
+    public FyntrProxyBuilder maxBufferMemory(long bytes) {
+        check(bytes >= ProxyDefaults.MIN_BUFFER_MEMORY, "maxBufferMemory < " + ProxyDefaults.MIN_BUFFER_MEMORY
+                + " (1 MiB): " + bytes);
+        this.maxBufferMemory = bytes;
+        return this;
+    }
+
+    /** The most concurrent connections one client address may hold (then 503); 0 = unlimited, the default. */
+    public FyntrProxyBuilder maxConnectionsPerClient(int max) {
+        check(max >= 0, "maxConnectionsPerClient < 0: " + max);
+        this.maxConnectionsPerClient = max;
+        return this;
+    }
+
+    /**
+     * Bounds on name resolution: distinct names resolved at once, and requests of one client address waiting for
+     * names at once. Beyond either, the request gets 503 at once. Defaults 256 and 256.
+     */
+    public FyntrProxyBuilder maxNameLookups(int total, int perClient) {
+        check(total >= 1, "maxNameLookups total < 1: " + total);
+        check(perClient >= 1, "maxNameLookups perClient < 1: " + perClient);
+        this.maxNameLookups = total;
+        this.maxNameLookupsPerClient = perClient;
+        return this;
+    }
+
     /** The listen socket's accept backlog; default 1024 so that connection storms are not dropped. */
     public FyntrProxyBuilder listenBacklog(int backlog) {
         check(backlog >= 1, "listenBacklog < 1: " + backlog);
@@ -327,7 +364,9 @@ public final class FyntrProxyBuilder {
         return new ProxyConfig(
                 new ProxyConfig.Listen(bind, port, socks5Port, socks5Bind == null ? bind : socks5Bind, listenBacklog),
                 new ProxyConfig.Timeouts(handshakeTimeout, resolveTimeout, connectTimeout, idleTimeout, shutdownGrace),
-                new ProxyConfig.Limits(maxConnections, maxQueuedBytesPerFlow),
+                new ProxyConfig.Limits(maxConnections, maxConnectionsPerClient, maxQueuedBytesPerFlow,
+                        maxBufferMemory != 0 ? maxBufferMemory : ProxyDefaults.maxBufferMemory(), maxNameLookups,
+                        maxNameLookupsPerClient),
                 new ProxyConfig.SchedulerChoice(Schedulers.resolveName(scheduler), schedulerConfig),
                 new PolicyConfig(List.copyOf(ports), allowCidrs, denyCidrs, allowDomains),
                 new ProxyConfig.Threats(threatFeedFiles, threatAction),

@@ -1,5 +1,7 @@
 package dev.fyntr.transport.nio;
 
+import dev.fyntr.transport.nio.internal.net.JvmLimits;
+
 import java.time.Duration;
 
 /**
@@ -29,6 +31,12 @@ public final class ProxyDefaults {
     public static final int DEFAULT_ALLOWED_PORT = 443;
     /** Bound of one flow's client→upstream queue. */
     public static final int MAX_QUEUED_BYTES_PER_FLOW = 256 * 1024;
+    /** Concurrent connections of one client address ({@code --max-connections-per-client}); 0 = unlimited. */
+    public static final int MAX_CONNECTIONS_PER_CLIENT = 0;
+    /** Distinct names being resolved at once; beyond it a CONNECT for a new name gets 503. */
+    public static final int MAX_NAME_LOOKUPS = 256;
+    /** Requests of one client address waiting for names at once; beyond it that client gets 503. */
+    public static final int MAX_NAME_LOOKUPS_PER_CLIENT = 256;
     /** The listen sockets' accept backlog: large, so that connection storms are queued rather than dropped. */
     public static final int LISTEN_BACKLOG = 1024;
 
@@ -37,6 +45,18 @@ public final class ProxyDefaults {
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS);
     public static final Duration RESOLVE_TIMEOUT = Duration.ofSeconds(RESOLVE_TIMEOUT_SECONDS);
     public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(SHUTDOWN_GRACE_SECONDS);
+
+    /**
+     * The default memory budget ({@code --max-buffer-memory}): half of what the JVM allows for direct buffers
+     * ({@code -XX:MaxDirectMemorySize}, else the heap maximum), leaving the other half for buffers the garbage
+     * collector has not yet freed and for the JDK's own use. With the launcher's {@code -Xmx64m}: 32 MiB.
+     */
+    public static long maxBufferMemory() {
+        return Math.max(MIN_BUFFER_MEMORY, JvmLimits.maxDirectMemory() / 2);
+    }
+
+    /** The smallest budget accepted: 64 chunks of 16 KiB. */
+    public static final long MIN_BUFFER_MEMORY = 1L << 20;
 
     private ProxyDefaults() {
     }

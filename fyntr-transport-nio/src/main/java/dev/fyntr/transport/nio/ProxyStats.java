@@ -15,16 +15,25 @@ import java.util.Objects;
  * @param queuedBytes          client→upstream bytes queued in the proxy now, waiting for the scheduler or socket
  * @param rejectionsByStatus   handshakes answered with an error, by HTTP status code (403, 502 …)
  * @param shaping              rate shaping and connection pacing: limits, measured rates, what waits
+ * @param memory               the memory budget and its use
+ * @param lingeringRejections  rejected connections still open while their client reads the answer (they hold a
+ *                             slot of {@code maxConnections} for up to 2 s)
+ * @param nameLookupsInFlight  distinct names being resolved now
+ * @param internalErrors       failures contained while serving a connection (each closed that connection) since
+ *                             start; 0 unless something is wrong in Fyntr or a plug-in
+ * @param schedulerReplacements times a scheduler that threw was replaced by the built-in one since start
  */
 public record ProxyStats(int openTunnels, int openHandshakes, long tunnelsOpened, long connectionsAccepted,
                          long bytesUpstream, long bytesDownstream, long queuedBytes,
                          Map<Integer, Long> rejectionsByStatus,
-                         ShapingStats shaping) {
+                         ShapingStats shaping, MemoryStats memory, int lingeringRejections,
+                         int nameLookupsInFlight, long internalErrors, long schedulerReplacements) {
 
     /** Copies the map. */
     public ProxyStats {
         rejectionsByStatus = Map.copyOf(rejectionsByStatus);
         Objects.requireNonNull(shaping, "shaping");
+        Objects.requireNonNull(memory, "memory");
     }
 
     /** Rejections with one status, 0 if none. */

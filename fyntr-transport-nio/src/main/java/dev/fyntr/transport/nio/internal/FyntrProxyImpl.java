@@ -1,8 +1,10 @@
 package dev.fyntr.transport.nio.internal;
 
+import dev.fyntr.api.Schedulers;
 import dev.fyntr.api.spi.Scheduler;
 import dev.fyntr.api.spi.SchedulerProvider;
 import dev.fyntr.transport.nio.FyntrProxy;
+import dev.fyntr.transport.nio.MemoryStats;
 import dev.fyntr.transport.nio.ProxyStats;
 import dev.fyntr.transport.nio.internal.dial.Dialers;
 import dev.fyntr.transport.nio.internal.dial.NameResolver;
@@ -10,6 +12,7 @@ import dev.fyntr.transport.nio.internal.dial.SocketConnector;
 import dev.fyntr.transport.nio.internal.handshake.HandshakeServices;
 import dev.fyntr.transport.nio.internal.handshake.http.HttpFrontEnd;
 import dev.fyntr.transport.nio.internal.handshake.socks.Socks5FrontEnd;
+import dev.fyntr.transport.nio.internal.loop.BufferPool;
 import dev.fyntr.transport.nio.internal.loop.EventLoop;
 import dev.fyntr.transport.nio.internal.net.Formats;
 import dev.fyntr.transport.nio.internal.policy.DestinationPolicy;
@@ -39,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The running proxy behind {@link FyntrProxy}: it wires one event loop with its tenants (listeners,
@@ -61,6 +65,7 @@ public final class FyntrProxyImpl implements FyntrProxy {
     private final Shaping shaping;
     private final Counters counters;
     private final Connections connections;
+    private final ConnectionServices services;
     private final NameResolver resolver;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile ProxyStats finalStats;
@@ -74,24 +79,28 @@ public final class FyntrProxyImpl implements FyntrProxy {
         this.socks5Address = socks5Server == null ? null : (InetSocketAddress) socks5Server.getLocalAddress();
         int instance = INSTANCES.incrementAndGet();
         ProxyConfig.Timeouts timeouts = config.timeouts();
+        ProxyConfig.Limits limits = config.limits();
         Scheduler scheduler = provider.create(config.scheduler().config());
-        this.loop = new EventLoop(selector, BUFFERS_RETAINED);
+        this.loop = new EventLoop(selector, limits.maxBufferMemory(), BUFFERS_RETAINED);
         this.shaping = new Shaping(loop, timeouts.handshake());
         this.counters = new Counters();
-        this.resolver = new NameResolver(loop, config.resolver(), "fyntr-resolver-" + instance + "-");
+        this.resolver = new NameResolver(loop, config.resolver(), "fyntr-resolver-" + instance + "-",
+                limits.maxNameLookups(), limits.maxNameLookupsPerClient());
         DestinationPolicy policy = DestinationPolicy.from(config.policy());
         HandshakeServices handshakes = new HandshakeServices(loop, policy, threats, resolver,
                 new Dialers(loop, new SocketConnector(loop), shaping.connects, timeouts.connect()),
-                timeouts.handshake(), timeouts.resolve(), timeouts.connect(), config.limits().maxConnections());
-        ConnectionServices services = new ConnectionServices(loop, counters, handshakes, scheduler, schedulerName,
-                shaping.download, config.limits().maxQueuedBytesPerFlow(), timeouts.idle());
-        this.connections = new Connections(services, config.limits().maxConnections(), loop::stop);
+                timeouts.handshake(), timeouts.resolve(), timeouts.connect(), limits.maxConnections());
+        this.services = new ConnectionServices(loop, counters, handshakes, scheduler, schedulerName,
+                fallback(provider, config), Schedulers.DEFAULT_NAME, shaping.download, limits.maxQueuedBytesPerFlow(),
+                timeouts.idle());
+        this.connections = new Connections(services, limits.maxConnections(), limits.maxConnectionsPerClient(),
+                loop::stop);
         connections.listen(server, HttpFrontEnd::new);
         if (socks5Server != null) {
             connections.listen(socks5Server, Socks5FrontEnd::new);
         }
         shaping.configure(config.shaping(), System.nanoTime()); // published to the loop by Thread.start()
-        loop.duty(new ServiceRound(scheduler, schedulerName, shaping, counters));
+        loop.duty(new ServiceRound(services, shaping));
         loop.onStop(() -> {
             connections.closeAll();
             finalStats = snapshot();
@@ -153,8 +162,9 @@ public final class FyntrProxyImpl implements FyntrProxy {
 
     private void logStartup(DestinationPolicy policy, ThreatGuard threats) {
         int max = config.limits().maxConnections();
-        LOG.info("fyntr {} listening on {} (scheduler {}, max {} connections; {})", version(), Formats.endpoint(address),
-                schedulerName, max == 0 ? "unlimited" : String.valueOf(max), policy.describe());
+        LOG.info("fyntr {} listening on {} (scheduler {}, max {} connections, buffer memory {} MiB; {})", version(),
+                Formats.endpoint(address), schedulerName, max == 0 ? "unlimited" : String.valueOf(max),
+                config.limits().maxBufferMemory() >> 20, policy.describe());
         if (socks5Address != null) {
             LOG.info("SOCKS5 listening on {} (no authentication, CONNECT only)", Formats.endpoint(socks5Address));
         }
@@ -179,8 +189,27 @@ public final class FyntrProxyImpl implements FyntrProxy {
         return v == null ? "(dev)" : v;
     }
 
+    /**
+     * What replaces a scheduler that throws: a fresh built-in DRR, or, when DRR is not installed, a fresh instance
+     * of the same provider.
+     */
+    private static Supplier<Scheduler> fallback(SchedulerProvider configured, ProxyConfig config) {
+        SchedulerProvider builtIn;
+        try {
+            builtIn = Schedulers.provider(Schedulers.DEFAULT_NAME);
+        } catch (RuntimeException e) {
+            builtIn = configured;
+        }
+        SchedulerProvider chosen = builtIn;
+        return () -> chosen.create(config.scheduler().config());
+    }
+
     private ProxyStats snapshot() {
-        return counters.snapshot(shaping, System.nanoTime());
+        BufferPool buffers = loop.buffers();
+        MemoryStats memory = new MemoryStats(buffers.budgetBytes(), buffers.usedBytes(), buffers.peakBytes(),
+                buffers.waiting(), buffers.refusals());
+        return counters.snapshot(shaping, System.nanoTime(), memory, resolver.namesInFlight(), loop.faults(),
+                services);
     }
 
     @Override

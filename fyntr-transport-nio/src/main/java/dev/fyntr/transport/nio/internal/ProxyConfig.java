@@ -49,10 +49,15 @@ public record ProxyConfig(Listen listen, Timeouts timeouts, Limits limits, Sched
     /**
      * Capacity.
      *
-     * @param maxConnections        concurrent connections, handshakes included; 0 = unlimited
-     * @param maxQueuedBytesPerFlow bound of one flow's upload queue
+     * @param maxConnections          concurrent connections, handshakes included; 0 = unlimited
+     * @param maxConnectionsPerClient concurrent connections of one client address; 0 = unlimited
+     * @param maxQueuedBytesPerFlow   bound of one flow's upload queue (it shrinks as tunnels share the budget)
+     * @param maxBufferMemory         the memory budget for every buffer the proxy holds, in bytes
+     * @param maxNameLookups          distinct names being resolved at once
+     * @param maxNameLookupsPerClient requests of one client address waiting for names at once
      */
-    public record Limits(int maxConnections, int maxQueuedBytesPerFlow) {
+    public record Limits(int maxConnections, int maxConnectionsPerClient, int maxQueuedBytesPerFlow,
+                         long maxBufferMemory, int maxNameLookups, int maxNameLookupsPerClient) {
     }
 
     /** The scheduler provider's name (after the lookup's defaults) and its configuration. */

@@ -34,7 +34,7 @@ public final class StartupWarnings {
 
     private static String nonLoopback(String what, InetAddress address, int port) {
         return what + " " + address.getHostAddress() + ", which is not a loopback address: fyntr has no "
-                + "authentication, so anyone who can reach port " + (port == 0 ? "it" : String.valueOf(port))
+                + "authentication, so anyone who can reach " + (port == 0 ? "it" : "port " + port)
                 + " can use it as a proxy";
     }
 }

@@ -41,7 +41,7 @@ public final class Dialer {
     private final List<InetAddress> addresses;
     private final Listener listener;
     private final List<Attempt> running = new ArrayList<>(2);
-    private final LoopTimer staggerTimer = new LoopTimer(this::startNext);
+    private final LoopTimer staggerTimer = new LoopTimer(this::startNext, this::failInternally);
     private ConnectPacer.Ticket ticket;
     private int nextIndex;
     private int refused;
@@ -147,6 +147,15 @@ public final class Dialer {
         listener.onDialFailed(failure);
     }
 
+    /** A bug in a dial timer: end the dial with an answer rather than leave the request without one. */
+    private void failInternally(Throwable t) {
+        boolean reported = done;
+        abort();
+        if (!reported) {
+            listener.onDialFailed(new DialFailure(DialFailure.Kind.UNAVAILABLE, "internal error: " + t, 0));
+        }
+    }
+
     /** RFC 8305 §4: alternate families, starting with the family of the first answer. */
     static List<InetAddress> interleave(List<InetAddress> in) {
         if (in.size() < 2) {
@@ -173,7 +182,7 @@ public final class Dialer {
     /** One address being tried, with its own connect timeout. */
     private final class Attempt implements Connector.Callback {
         final InetSocketAddress address;
-        final LoopTimer timeout = new LoopTimer(this::onTimeout);
+        final LoopTimer timeout = new LoopTimer(this::onTimeout, Dialer.this::failInternally);
         Connector.Pending pending;
         boolean over;
 

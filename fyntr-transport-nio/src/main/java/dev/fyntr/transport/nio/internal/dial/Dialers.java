@@ -23,6 +23,11 @@ public final class Dialers {
         this.connectTimeout = connectTimeout;
     }
 
+    /** The longest a dial of {@code addresses} addresses can take once started: the last attempt's timeout. */
+    public long longestDialNanos(int addresses) {
+        return Math.max(0, addresses - 1) * Dialer.STAGGER_NANOS + connectTimeout.toNanos();
+    }
+
     /** A dialer for {@code addresses} (in the resolver's order) on {@code port}; {@link Dialer#start} starts it. */
     public Dialer dialer(int port, List<InetAddress> addresses, Dialer.Listener listener) {
         return new Dialer(loop, connector, pacer, connectTimeout, port, addresses, listener);

@@ -2,6 +2,7 @@ package dev.fyntr.transport.nio.internal.handshake;
 
 import dev.fyntr.transport.nio.internal.dial.DialFailure;
 import dev.fyntr.transport.nio.internal.dial.Dialer;
+import dev.fyntr.transport.nio.internal.dial.NameResolver;
 import dev.fyntr.transport.nio.internal.loop.BufferPool;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
@@ -27,7 +28,7 @@ import java.util.List;
  * <p>Buffers: bytes the client sent after its head (a pipelined TLS ClientHello) are held in one pooled buffer
  * until the owner takes them with the upstream; replies of ours are small heap buffers.
  */
-public final class Handshake {
+public final class Handshake implements BufferPool.MemoryWaiter {
 
     /** What the handshake needs from the connection that owns it. Loop thread only. */
     public interface Owner {
@@ -50,6 +51,9 @@ public final class Handshake {
 
         /** The handshake failed and its answer is on its way; the connection counts it. */
         void onRejecting(HandshakeFailure failure);
+
+        /** Whether the connection may linger after its error answer, so that the client reads it. */
+        boolean mayLinger();
 
         /**
          * The upstream is connected: the owner takes {@code upstream}, {@link #takeReply()} and
@@ -79,6 +83,8 @@ public final class Handshake {
     private Phase phase = Phase.READING_HEAD;
     private ConnectTarget target;
     private Dialer dialer;
+    private NameResolver.Lookup lookup;
+    private boolean waitingForMemory;
     /** Client bytes after the head (pooled), forwarded first once connected. */
     private ByteBuffer pipelined;
     /** A reply of ours not yet written (heap). */
@@ -119,10 +125,11 @@ public final class Handshake {
             flushReply();
         }
         if ((readyOps & SelectionKey.OP_READ) != 0) {
-            if (phase == Phase.READING_HEAD) {
-                readHead();
-            } else if (phase == Phase.REJECTING) {
-                drainRejected();
+            switch (phase) {
+                case READING_HEAD -> readHead();
+                case RESOLVING, CONNECTING -> readWhileWaiting();
+                case REJECTING -> drainRejected();
+                default -> { }
             }
         }
         updateInterest();
@@ -132,14 +139,22 @@ public final class Handshake {
     public void onDeadline() {
         switch (phase) {
             case READING_HEAD -> reject(HandshakeFailure.requestTimeout(services.handshakeTimeout()));
-            case RESOLVING -> reject(HandshakeFailure.dnsTimeout(target.host(), services.resolveTimeout()));
+            case RESOLVING -> {
+                cancelLookup(); // nobody else waiting: the lookup is abandoned and frees its slot
+                reject(HandshakeFailure.dnsTimeout(target.host(), services.resolveTimeout()));
+            }
+            case CONNECTING -> reject(HandshakeFailure.connectTimeout(target.authority(), services.connectTimeout()));
             case REJECTING -> owner.close("rejected");
             default -> { }
         }
     }
 
     private void readHead() throws IOException {
-        ByteBuffer buf = buffers.acquire();
+        ByteBuffer buf = buffers.acquireReserved();
+        if (buf == null) {
+            waitForMemory();
+            return;
+        }
         int n;
         try {
             n = owner.client().read(buf);
@@ -200,7 +215,51 @@ public final class Handshake {
             return;
         }
         owner.deadline(services.loop().nanoTime() + services.resolveTimeout().toNanos());
-        services.resolver().resolve(target.host(), this::onResolved);
+        InetSocketAddress client = owner.clientAddress();
+        NameResolver.Lookup started = services.resolver().resolve(target.host(),
+                client == null ? null : client.getAddress(), this::onResolved);
+        if (phase == Phase.RESOLVING) {
+            lookup = started; // else it answered at once (a bound was reached)
+        }
+    }
+
+    /**
+     * While the name resolves and the upstream connects, the client's bytes (a pipelined ClientHello) are read
+     * into the one pipelined chunk, so that a client that goes away is noticed at once: its lookup is abandoned
+     * and its dial stopped. A full chunk stops the reading.
+     */
+    private void readWhileWaiting() throws IOException {
+        if (pipelined == null) {
+            pipelined = buffers.acquireReserved();
+            if (pipelined == null) {
+                waitForMemory();
+                return;
+            }
+            pipelined.flip(); // empty, ready to be read from
+        }
+        int n;
+        pipelined.compact();
+        try {
+            n = owner.client().read(pipelined);
+        } finally {
+            pipelined.flip();
+        }
+        if (n < 0) {
+            owner.close("client closed before the tunnel was up");
+        } else if (!pipelined.hasRemaining()) {
+            releasePipelined(); // held nothing: give the chunk back
+        }
+    }
+
+    private void waitForMemory() {
+        waitingForMemory = true;
+        buffers.awaitMemory(this);
+    }
+
+    @Override
+    public void onMemoryAvailable() {
+        waitingForMemory = false;
+        updateInterest();
     }
 
     /** The resolver answered (on the loop thread). Late answers are ignored. */
@@ -208,7 +267,12 @@ public final class Handshake {
         if (phase != Phase.RESOLVING) {
             return;
         }
+        lookup = null;
         owner.cancelDeadline();
+        if (error instanceof NameResolver.LimitReached) {
+            reject(HandshakeFailure.lookupLimit(error.getMessage()));
+            return;
+        }
         if (error != null || addresses == null || addresses.isEmpty()) {
             String why = error == null ? "no addresses" : String.valueOf(error.getMessage());
             reject(HandshakeFailure.dnsError(target.host(), LogSafe.quote(why, 200)));
@@ -243,7 +307,13 @@ public final class Handshake {
                 reject(toHandshakeFailure(failure));
             }
         });
-        dialer.start(owner.acceptedAt() + services.handshakeTimeout().toNanos());
+        long paceDeadline = owner.acceptedAt() + services.handshakeTimeout().toNanos();
+        dialer.start(paceDeadline);
+        if (phase == Phase.CONNECTING) {
+            // The dialer's own timers end every attempt; this deadline is the owner's guarantee that the state ends.
+            owner.deadline(Math.max(paceDeadline, services.loop().nanoTime())
+                    + services.dialers().longestDialNanos(decision.usable().size()));
+        }
     }
 
     private HandshakeFailure toHandshakeFailure(DialFailure failure) {
@@ -278,10 +348,15 @@ public final class Handshake {
             owner.close("client gone before the error response");
             return;
         }
-        if (phase != Phase.CLOSED) {
-            owner.deadline(services.loop().nanoTime() + LINGER_NANOS);
-            updateInterest();
+        if (phase == Phase.CLOSED) {
+            return;
         }
+        if (!owner.mayLinger()) {
+            owner.close("rejected"); // lingering is bounded: past the bound, the answer is all the client gets
+            return;
+        }
+        owner.deadline(services.loop().nanoTime() + LINGER_NANOS);
+        updateInterest();
     }
 
     /** Writes our pending reply; once an error answer is out, ends the client's half of the connection. */
@@ -300,7 +375,11 @@ public final class Handshake {
     }
 
     private void drainRejected() throws IOException {
-        ByteBuffer scratch = buffers.acquire();
+        ByteBuffer scratch = buffers.acquireReserved();
+        if (scratch == null) {
+            owner.close("rejected"); // no memory even to discard bytes: the answer is written, end now
+            return;
+        }
         try {
             for (int i = 0; i < READS_PER_EVENT; i++) {
                 scratch.clear();
@@ -322,7 +401,14 @@ public final class Handshake {
         if (phase == Phase.HANDED_OVER || phase == Phase.CLOSED) {
             return;
         }
-        int ops = phase == Phase.READING_HEAD || phase == Phase.REJECTING ? SelectionKey.OP_READ : 0;
+        int ops = 0;
+        if (!waitingForMemory) {
+            boolean waitingForUpstream = phase == Phase.RESOLVING || phase == Phase.CONNECTING;
+            if (phase == Phase.READING_HEAD || phase == Phase.REJECTING
+                    || (waitingForUpstream && (pipelined == null || pipelined.limit() < pipelined.capacity()))) {
+                ops = SelectionKey.OP_READ;
+            }
+        }
         if (reply != null) {
             ops |= SelectionKey.OP_WRITE;
         }
@@ -331,15 +417,11 @@ public final class Handshake {
 
     /**
      * For the tunnel: our reply still owed to the client (an interim reply not yet taken, then the success
-     * reply), in a pooled buffer the caller now owns.
+     * reply), in a heap buffer.
      */
     public ByteBuffer takeReply(InetSocketAddress upstreamLocal) {
-        ByteBuffer ok = buffers.acquire();
-        if (reply != null) {
-            ok.put(reply); // an interim reply the client has not taken yet goes first
-            reply = null;
-        }
-        ok.put(frontEnd.successReply(upstreamLocal)).flip();
+        ByteBuffer ok = append(reply, frontEnd.successReply(upstreamLocal)); // an interim reply not taken goes first
+        reply = null;
         return ok;
     }
 
@@ -353,9 +435,17 @@ public final class Handshake {
     /** The connection is closing: stops dialling and frees what the handshake holds. Idempotent. */
     public void release() {
         phase = Phase.CLOSED;
+        cancelLookup();
         abortDialer();
         releasePipelined();
         reply = null;
+    }
+
+    private void cancelLookup() {
+        if (lookup != null) {
+            lookup.cancel();
+            lookup = null;
+        }
     }
 
     private void abortDialer() {

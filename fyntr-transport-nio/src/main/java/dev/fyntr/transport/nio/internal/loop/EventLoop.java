@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  *
  * <p>One turn: select (sleeping until the next timer when idle), handle ready keys, run messages, do the
  * duty, run due timers. The loop runs until {@link #stop()}; then it runs the {@code onStop} action it was
- * given and completes {@link #terminated()}.
+ * given and completes {@link #terminated()}. Whatever a handler, a task, a timer or the duty throws goes to one
+ * {@link FaultGuard}, which hands it to the failing tenant and goes on.
  */
 public final class EventLoop implements LoopContext, Runnable {
 
@@ -44,7 +45,8 @@ public final class EventLoop implements LoopContext, Runnable {
     private static final Duty NO_DUTY = now -> false;
 
     private final Selector selector;
-    private final TimerQueue timers = new TimerQueue();
+    private final FaultGuard guard = new FaultGuard();
+    private final TimerQueue timers = new TimerQueue(guard);
     private final BufferPool buffers;
     private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final Consumer<SelectionKey> dispatch = this::dispatch;
@@ -58,11 +60,12 @@ public final class EventLoop implements LoopContext, Runnable {
 
     /**
      * @param selector        the selector this loop owns (and closes when it ends)
+     * @param bufferBudget    the most memory its tenants may hold in buffers, in bytes
      * @param buffersRetained how many free buffers the pool keeps for reuse
      */
-    public EventLoop(Selector selector, int buffersRetained) {
+    public EventLoop(Selector selector, long bufferBudget, int buffersRetained) {
         this.selector = selector;
-        this.buffers = new BufferPool(buffersRetained);
+        this.buffers = new BufferPool(bufferBudget, buffersRetained);
     }
 
     /** Sets the per-turn duty; before the loop starts. */
@@ -131,7 +134,10 @@ public final class EventLoop implements LoopContext, Runnable {
                     selector.select(dispatch, timeout);
                 }
                 runInbox();
-                moreWork = duty.doWork(System.nanoTime());
+                moreWork = doDuty();
+                if (buffers.waitersDue()) {
+                    guard.run(buffers::wakeWaiters, null, "waking readers that waited for memory");
+                }
                 timers.runDue(System.nanoTime());
             }
         } catch (ClosedSelectorException | IOException e) {
@@ -154,9 +160,23 @@ public final class EventLoop implements LoopContext, Runnable {
         }
     }
 
+    private boolean doDuty() {
+        try {
+            return duty.doWork(System.nanoTime());
+        } catch (Throwable t) {
+            guard.contain(t, null, "the loop's duty");
+            return false;
+        }
+    }
+
+    /** Faults contained by the loop's guard since start. */
+    public long faults() {
+        return guard.faults();
+    }
+
     /** -1: don't sleep (work is pending); 0: sleep until woken; else milliseconds until the next timer. */
     private long selectTimeoutMillis() {
-        if (moreWork || duty.workDue() || !inbox.isEmpty()) {
+        if (moreWork || duty.workDue() || !inbox.isEmpty() || buffers.waitersDue()) {
             return -1;
         }
         long next = timers.nextDeadline();
@@ -177,8 +197,8 @@ public final class EventLoop implements LoopContext, Runnable {
         }
         try {
             handler.onReady(key);
-        } catch (IOException | RuntimeException e) {
-            handler.onFailure(e);
+        } catch (Throwable t) {
+            guard.contain(t, handler::onFailure, handler);
         }
     }
 
@@ -189,11 +209,7 @@ public final class EventLoop implements LoopContext, Runnable {
             if (task == null) {
                 break;
             }
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.error("event loop task failed", e);
-            }
+            guard.run(task, null, "an event loop task");
         }
     }
 

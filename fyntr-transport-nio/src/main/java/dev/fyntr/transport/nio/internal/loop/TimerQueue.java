@@ -9,6 +9,17 @@ import java.util.PriorityQueue;
 public final class TimerQueue {
 
     private final PriorityQueue<LoopTimer> heap = new PriorityQueue<>();
+    private final FaultGuard guard;
+
+    /** A queue whose timers' faults go to {@code guard}. */
+    public TimerQueue(FaultGuard guard) {
+        this.guard = guard;
+    }
+
+    /** A queue with a guard of its own (tests). */
+    public TimerQueue() {
+        this(new FaultGuard());
+    }
 
     /** Arms (or re-arms) the timer to fire at {@code deadline} (nanoTime). */
     public void arm(LoopTimer timer, long deadline) {
@@ -32,7 +43,10 @@ public final class TimerQueue {
         return head == null ? LoopTimer.DISARMED : head.heapKey;
     }
 
-    /** Runs the timers due at {@code now}; returns how many fired. Timers armed by an action run next time. */
+    /**
+     * Runs the timers due at {@code now}, each behind the guard; returns how many fired. Timers armed by an action
+     * run next time.
+     */
     public int runDue(long now) {
         int fired = 0;
         // Bounded by the heap size at entry: every pop either fires, drops or re-queues later than now.
@@ -51,7 +65,7 @@ public final class TimerQueue {
                 continue;
             }
             head.deadline = LoopTimer.DISARMED;
-            head.run();
+            head.run(guard);
             fired++;
         }
         return fired;

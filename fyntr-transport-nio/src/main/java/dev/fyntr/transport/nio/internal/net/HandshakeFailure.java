@@ -144,6 +144,18 @@ public record HandshakeFailure(int status, String proxyStatusError, String messa
                 + maxConnections + " connections (--max-connections); try again later", retryAfter(retryAfterSeconds));
     }
 
+    /** 503 when one client address already holds its share of the proxy's connections. */
+    public static HandshakeFailure clientConnectionLimit(int maxPerClient, int retryAfterSeconds) {
+        return new HandshakeFailure(503, "connection_limit_reached", "this client address already has "
+                + maxPerClient + " connections open, the most one client may hold (--max-connections-per-client); "
+                + "try again later", retryAfter(retryAfterSeconds));
+    }
+
+    /** 503 when too many name lookups are in flight; {@code why} names the bound that was reached. */
+    public static HandshakeFailure lookupLimit(String why) {
+        return new HandshakeFailure(503, "proxy_internal_response", why + "; try again later", retryAfter(1));
+    }
+
     /** 503 for any other local refusal (e.g. the proxy is shutting down), optionally with {@code Retry-After}. */
     public static HandshakeFailure unavailable(String message, int retryAfterSeconds) {
         return new HandshakeFailure(503, "proxy_internal_response", message, retryAfter(retryAfterSeconds));

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
@@ -38,10 +39,12 @@ final class Connection implements IoHandler, Handshake.Owner {
     private final KeyInterest clientInterest;
     private final InetSocketAddress clientAddress;
     private final long acceptedAt;
-    private final LoopTimer deadline = new LoopTimer(this::onDeadline);
+    private final LoopTimer deadline = new LoopTimer(this::onDeadline, t -> fail("deadline", t));
     private final Handshake handshake;
     private State state = State.HANDSHAKE;
     private Tunnel tunnel;
+    /** Refused at admission: the answer is written without lingering, so that refusals cannot pile up. */
+    private boolean refusedAtAdmission;
 
     Connection(ConnectionServices services, Connections registry, long id, SocketChannel client,
                SelectionKey clientKey, FrontEnd frontEnd) {
@@ -64,10 +67,29 @@ final class Connection implements IoHandler, Handshake.Owner {
         handshake.start();
     }
 
+    /** Whether this connection was counted against its client's share (it was not refused at admission). */
+    boolean admittedPerClient() {
+        return !refusedAtAdmission;
+    }
+
     /** Answers 503 at once, without reading the request: the proxy is at its connection limit. */
     void rejectAtCapacity() {
+        refuseAtAdmission(null);
+    }
+
+    /**
+     * Answers 503 at once, without reading the request, and closes without lingering.
+     *
+     * @param failure the answer, or null for the proxy's connection limit
+     */
+    void refuseAtAdmission(HandshakeFailure failure) {
+        refusedAtAdmission = true;
         services.counters.openHandshakes++; // counted like a handshake that just began, so that the rejection balances it
-        handshake.rejectAtCapacity();
+        if (failure == null) {
+            handshake.rejectAtCapacity();
+        } else {
+            handshake.reject(failure);
+        }
     }
 
     boolean isEstablished() {
@@ -149,7 +171,13 @@ final class Connection implements IoHandler, Handshake.Owner {
     public void onRejecting(HandshakeFailure failure) {
         state = State.REJECTING;
         services.counters.openHandshakes--;
+        services.counters.lingering++;
         services.counters.rejected(failure.status());
+    }
+
+    @Override
+    public boolean mayLinger() {
+        return !refusedAtAdmission && registry.mayLinger();
     }
 
     @Override
@@ -200,6 +228,7 @@ final class Connection implements IoHandler, Handshake.Owner {
         closeQuietly(client);
         switch (was) {
             case HANDSHAKE -> services.counters.openHandshakes--;
+            case REJECTING -> services.counters.lingering--;
             case ESTABLISHED -> services.counters.openTunnels--;
             default -> { }
         }
@@ -244,6 +273,15 @@ final class Connection implements IoHandler, Handshake.Owner {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** The upload direction, once the tunnel is up; else null. */
+    UploadFlow uploadFlow() {
+        return tunnel == null ? null : tunnel.uploadFlow();
+    }
+
+    InetAddress clientInetAddress() {
+        return clientAddress == null ? null : clientAddress.getAddress();
     }
 
     @Override

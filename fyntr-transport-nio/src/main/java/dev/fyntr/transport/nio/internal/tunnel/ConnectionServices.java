@@ -6,6 +6,7 @@ import dev.fyntr.transport.nio.internal.loop.LoopContext;
 import dev.fyntr.transport.nio.internal.shaping.DownloadShaper;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** What every connection of one proxy shares: loop, counters, handshake services, scheduler, shaping, limits. */
 public final class ConnectionServices {
@@ -13,24 +14,26 @@ public final class ConnectionServices {
     final LoopContext loop;
     final Counters counters;
     final HandshakeServices handshakes;
-    final Scheduler scheduler;
+    final GuardedScheduler scheduler;
     final String schedulerName;
     final DownloadShaper downloads;
     final WaterMarks waterMarks;
     final Duration idleTimeout;
 
     /**
+     * @param scheduler             the configured scheduler (plug-in code: every call to it is guarded)
      * @param schedulerName         the provider's name, for log lines about a misbehaving scheduler
+     * @param fallback              makes the built-in scheduler that replaces one that throws
      * @param maxQueuedBytesPerFlow bound of one flow's upload queue
      * @param idleTimeout           close a tunnel with no bytes either way for this long; zero = never
      */
     public ConnectionServices(LoopContext loop, Counters counters, HandshakeServices handshakes, Scheduler scheduler,
-                              String schedulerName, DownloadShaper downloads, int maxQueuedBytesPerFlow,
-                              Duration idleTimeout) {
+                              String schedulerName, Supplier<Scheduler> fallback, String fallbackName,
+                              DownloadShaper downloads, int maxQueuedBytesPerFlow, Duration idleTimeout) {
         this.loop = loop;
         this.counters = counters;
         this.handshakes = handshakes;
-        this.scheduler = scheduler;
+        this.scheduler = new GuardedScheduler(scheduler, schedulerName, fallback, fallbackName);
         this.schedulerName = schedulerName;
         this.downloads = downloads;
         this.waterMarks = WaterMarks.ofQueueBound(maxQueuedBytesPerFlow);

@@ -1,19 +1,24 @@
 package dev.fyntr.transport.nio.internal.tunnel;
 
+import dev.fyntr.transport.nio.ProxyDefaults;
 import dev.fyntr.transport.nio.internal.handshake.FrontEnd;
 import dev.fyntr.transport.nio.internal.loop.LoopContext;
 import dev.fyntr.transport.nio.internal.loop.LoopTimer;
+import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -29,6 +34,9 @@ public final class Connections {
     private final ConnectionServices services;
     private final LoopContext loop;
     private final int maxConnections;
+    private final int maxPerClient;
+    /** Connections per client address, when {@link #maxPerClient} is on. */
+    private final Map<InetAddress, Integer> perClient = new HashMap<>();
     private final Runnable onClosedAfterShutdown;
     private final List<Acceptor> acceptors = new ArrayList<>(2);
     private final Set<Connection> open = new LinkedHashSet<>();
@@ -39,12 +47,23 @@ public final class Connections {
 
     /**
      * @param maxConnections        the admission limit, 0 = unlimited
+     * @param maxPerClient          the most connections one client address may hold, 0 = unlimited
      * @param onClosedAfterShutdown runs (on the loop) once shutdown has begun and no connection is left
      */
-    public Connections(ConnectionServices services, int maxConnections, Runnable onClosedAfterShutdown) {
+    public Connections(ConnectionServices services, int maxConnections, int maxPerClient,
+                       Runnable onClosedAfterShutdown) {
         this.services = services;
         this.loop = services.loop;
         this.maxConnections = maxConnections;
+        this.maxPerClient = maxPerClient;
+        services.scheduler.flows(each -> {
+            for (Connection c : open) {
+                UploadFlow flow = c.uploadFlow();
+                if (flow != null) {
+                    each.accept(flow);
+                }
+            }
+        });
         this.onClosedAfterShutdown = onClosedAfterShutdown;
         this.lastAcceptWarning = loop.nanoTime() - ACCEPT_WARNING_INTERVAL_NANOS;
     }
@@ -65,6 +84,8 @@ public final class Connections {
             open.add(c);
             if (maxConnections > 0 && services.counters.open() >= maxConnections) {
                 c.rejectAtCapacity();
+            } else if (maxPerClient > 0 && !admitFrom(c.clientInetAddress())) {
+                c.refuseAtAdmission(HandshakeFailure.clientConnectionLimit(maxPerClient, 1));
             } else {
                 c.startHandshake();
             }
@@ -74,8 +95,26 @@ public final class Connections {
         }
     }
 
+    /** Counts a connection from {@code client} if it is within its share; the count drops in {@link #forget}. */
+    private boolean admitFrom(InetAddress client) {
+        int held = perClient.getOrDefault(client, 0);
+        if (held >= maxPerClient) {
+            return false;
+        }
+        perClient.put(client, held + 1);
+        return true;
+    }
+
+    /** Whether one more rejected connection may linger: at most as many as the connection limit allows. */
+    boolean mayLinger() {
+        int limit = maxConnections > 0 ? maxConnections : ProxyDefaults.MAX_CONNECTIONS;
+        return services.counters.lingering <= limit;
+    }
+
     void forget(Connection connection) {
-        open.remove(connection);
+        if (open.remove(connection) && maxPerClient > 0 && connection.admittedPerClient()) {
+            perClient.computeIfPresent(connection.clientInetAddress(), (k, v) -> v == 1 ? null : v - 1);
+        }
         if (shuttingDown && open.isEmpty()) {
             onClosedAfterShutdown.run();
         }

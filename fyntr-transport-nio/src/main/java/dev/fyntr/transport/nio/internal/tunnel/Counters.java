@@ -1,5 +1,6 @@
 package dev.fyntr.transport.nio.internal.tunnel;
 
+import dev.fyntr.transport.nio.MemoryStats;
 import dev.fyntr.transport.nio.ProxyStats;
 import dev.fyntr.transport.nio.internal.shaping.Shaping;
 
@@ -11,6 +12,8 @@ public final class Counters {
 
     int openTunnels;
     int openHandshakes;
+    /** Rejected connections still open while the client reads the answer: they hold a descriptor and a slot. */
+    int lingering;
     long tunnelsOpened;
     long connectionsAccepted;
     long bytesUpstream;
@@ -22,12 +25,20 @@ public final class Counters {
         rejections[status]++;
     }
 
+    /** Connections holding a slot: tunnels, handshakes, and rejections still lingering. */
     int open() {
-        return openTunnels + openHandshakes;
+        return openTunnels + openHandshakes + lingering;
     }
 
-    /** A consistent snapshot, with the shaping figures at {@code now}. Loop thread only. */
-    public ProxyStats snapshot(Shaping shaping, long now) {
+    /**
+     * A consistent snapshot, with the shaping figures at {@code now}. Loop thread only.
+     *
+     * @param memory          the buffer budget's figures
+     * @param lookups         distinct names being resolved
+     * @param internalErrors  faults the loop contained
+     */
+    public ProxyStats snapshot(Shaping shaping, long now, MemoryStats memory, int lookups, long internalErrors,
+                               ConnectionServices services) {
         Map<Integer, Long> byStatus = new TreeMap<>();
         for (int s = 0; s < rejections.length; s++) {
             if (rejections[s] != 0) {
@@ -36,6 +47,7 @@ public final class Counters {
         }
         return new ProxyStats(openTunnels, openHandshakes, tunnelsOpened, connectionsAccepted, bytesUpstream,
                 bytesDownstream, queuedBytes, byStatus,
-                shaping.stats(now, bytesUpstream, bytesDownstream, queuedBytes));
+                shaping.stats(now, bytesUpstream, bytesDownstream, queuedBytes), memory, lingering, lookups,
+                internalErrors, services.scheduler.replacements());
     }
 }

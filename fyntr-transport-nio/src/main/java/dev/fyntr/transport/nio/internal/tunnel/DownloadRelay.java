@@ -13,7 +13,7 @@ import java.nio.channels.SocketChannel;
  * chunk held while the client is slow; while it is held, reading from the upstream stops, and so does it while
  * {@code --max-download-rate} has no tokens (TCP then slows the sender). Event-loop thread only.
  */
-final class DownloadRelay implements DownloadShaper.Parked {
+final class DownloadRelay implements DownloadShaper.Parked, BufferPool.MemoryWaiter {
 
     /** Reads per readiness event: amortises the wake-up without letting one socket hog the turn. */
     private static final int READS_PER_EVENT = 4;
@@ -25,10 +25,11 @@ final class DownloadRelay implements DownloadShaper.Parked {
     private final Counters counters;
     private final DownloadShaper shaper;
 
-    /** The chunk being written to the client (pooled), or null. */
+    /** The bytes being written to the client, or null: a pooled chunk of upstream bytes, or our own reply. */
     private ByteBuffer pending;
-    /** Whether {@link #pending} holds relayed upstream bytes (counted) rather than our own reply. */
+    /** Whether {@link #pending} holds relayed upstream bytes (pooled, counted) rather than our reply (heap). */
     private boolean pendingRelayed;
+    private boolean waitingForMemory;
     private boolean upstreamEof;
     private boolean clientOutputShut;
     /** Upstream reads paused by the download shaper until tokens are due. */
@@ -44,7 +45,7 @@ final class DownloadRelay implements DownloadShaper.Parked {
         this.shaper = services.downloads;
     }
 
-    /** Sends our reply (pooled; this relay now owns it) before any upstream byte. */
+    /** Sends our reply (a heap buffer) before any upstream byte. */
     void startWith(ByteBuffer reply) throws IOException {
         pending = reply;
         pendingRelayed = false;
@@ -52,14 +53,19 @@ final class DownloadRelay implements DownloadShaper.Parked {
     }
 
     void readUpstream() throws IOException {
-        for (int i = 0; i < READS_PER_EVENT && pending == null && !upstreamEof && !parked; i++) {
+        for (int i = 0; i < READS_PER_EVENT && pending == null && !upstreamEof && !parked && !waitingForMemory; i++) {
             int allowed = shaper.allowance();
             if (allowed == 0) {
                 parked = true; // OP_READ off until the shaper resumes us: TCP slows the sender
                 shaper.park(this);
                 return;
             }
-            ByteBuffer buf = buffers.acquire();
+            ByteBuffer buf = tunnel.holdsNothing() ? buffers.acquireReserved() : buffers.acquire();
+            if (buf == null) {
+                waitingForMemory = true; // OP_READ off until chunks are free: TCP slows the sender
+                buffers.awaitMemory(this);
+                return;
+            }
             if (allowed < buf.capacity()) {
                 buf.limit(allowed);
             }
@@ -106,8 +112,10 @@ final class DownloadRelay implements DownloadShaper.Parked {
             return; // OP_WRITE on the client, reads from upstream paused: see the ops below
         }
         pending = null;
+        if (pendingRelayed) {
+            buffers.release(buf);
+        }
         pendingRelayed = false;
-        buffers.release(buf);
         if (upstreamEof) {
             shutdownClientOutput();
         }
@@ -133,22 +141,36 @@ final class DownloadRelay implements DownloadShaper.Parked {
         tunnel.updateInterest();
     }
 
+    @Override
+    public void onMemoryAvailable() {
+        waitingForMemory = false;
+        tunnel.updateInterest();
+    }
+
+    /** Whether this direction holds no buffer. */
+    boolean holdsNothing() {
+        return pending == null;
+    }
+
     /** The interest this direction wants on the client: write, while a chunk is held. */
     int clientOps() {
         return pending != null ? SelectionKey.OP_WRITE : 0;
     }
 
-    /** The interest this direction wants on the upstream: read, unless a chunk is held, EOF came, or parked. */
+    /**
+     * The interest this direction wants on the upstream: read, unless a chunk is held, EOF came, or it waits for
+     * tokens or memory.
+     */
     int upstreamOps() {
-        return pending == null && !upstreamEof && !parked ? SelectionKey.OP_READ : 0;
+        return pending == null && !upstreamEof && !parked && !waitingForMemory ? SelectionKey.OP_READ : 0;
     }
 
     /** Returns the held chunk to the pool. Idempotent. */
     void release() {
-        if (pending != null) {
+        if (pending != null && pendingRelayed) {
             buffers.release(pending);
-            pending = null;
         }
+        pending = null;
     }
 
     long bytesRelayed() {

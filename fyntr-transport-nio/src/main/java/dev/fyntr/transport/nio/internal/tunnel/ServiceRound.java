@@ -36,12 +36,12 @@ public final class ServiceRound implements EventLoop.Duty {
     private final UploadShaper upload;
     private final Counters counters;
 
-    public ServiceRound(Scheduler scheduler, String schedulerName, Shaping shaping, Counters counters) {
-        this.scheduler = scheduler;
-        this.schedulerName = schedulerName;
+    public ServiceRound(ConnectionServices services, Shaping shaping) {
+        this.scheduler = services.scheduler;
+        this.schedulerName = services.schedulerName;
         this.shaping = shaping;
         this.upload = shaping.upload;
-        this.counters = counters;
+        this.counters = services.counters;
     }
 
     @Override
@@ -60,13 +60,7 @@ public final class ServiceRound implements EventLoop.Duty {
                 end = RoundEnd.BUDGET_SPENT;
                 break;
             }
-            Flow flow;
-            try {
-                flow = scheduler.next();
-            } catch (RuntimeException e) {
-                LOG.error("scheduler {} threw from next(); skipping this turn", schedulerName, e);
-                break;
-            }
+            Flow flow = scheduler.next(); // guarded: a scheduler that throws is replaced and this returns null
             if (flow == null) {
                 end = RoundEnd.DRAINED;
                 break;

@@ -47,8 +47,8 @@ final class Tunnel {
     }
 
     /**
-     * Registers the upstream, sends {@code reply} (our answer to the handshake) and forwards {@code pipelined}
-     * client bytes first; both are pooled buffers the tunnel now owns ({@code pipelined} may be null).
+     * Registers the upstream, sends {@code reply} (our answer to the handshake, a heap buffer) and forwards
+     * {@code pipelined} client bytes first (a pooled buffer the tunnel now owns, or null).
      */
     void start(ByteBuffer reply, ByteBuffer pipelined) throws IOException {
         assert services.loop.inLoop();
@@ -57,7 +57,6 @@ final class Tunnel {
         try {
             upstreamInterest = new KeyInterest(services.loop.register(upstream, 0, new UpstreamSide()));
         } catch (IOException | RuntimeException e) {
-            services.loop.buffers().release(reply);
             if (pipelined != null) {
                 services.loop.buffers().release(pipelined);
             }
@@ -116,6 +115,15 @@ final class Tunnel {
         if (upstreamInterest != null) {
             upstreamInterest.set(down.upstreamOps() | up.upstreamOps());
         }
+    }
+
+    UploadFlow uploadFlow() {
+        return up;
+    }
+
+    /** Whether neither direction holds a buffer: such a tunnel may use the budget's reserve. */
+    boolean holdsNothing() {
+        return up.holdsNothing() && down.holdsNothing();
     }
 
     /** Bytes moved in either direction: the idle timeout starts again (the timer is moved lazily). */

@@ -24,7 +24,7 @@ import java.util.ArrayDeque;
  * writable upstream, {@code onIdle} when its queue empties, {@code onBlocked} on a partial write,
  * {@code onClosed} at the end.
  */
-final class UploadFlow implements Flow {
+final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadFlow.class);
 
@@ -53,6 +53,7 @@ final class UploadFlow implements Flow {
     private boolean clientEof;
     private boolean upstreamOutputShut;
     private boolean clientReadPaused;
+    private boolean waitingForMemory;
     private long bytesWritten;
 
     UploadFlow(Tunnel tunnel, long id, ConnectionServices services, SocketChannel client, SocketChannel upstream) {
@@ -80,20 +81,32 @@ final class UploadFlow implements Flow {
      * loopback this cut the proxy's CPU per GiB by about a fifth).
      */
     void readClient() throws IOException {
-        int room = Math.min(READS_PER_EVENT, marks.highChunks() - queue.size());
-        if (clientEof || room <= 0 || marks.atHigh(queuedBytes, queue.size())) {
+        int limit = chunkLimit();
+        int room = Math.min(READS_PER_EVENT, limit - queue.size());
+        if (clientEof || waitingForMemory || room <= 0 || marks.atHigh(queuedBytes, queue.size(), limit)) {
             return;
         }
         ByteBuffer[] chunks = scatter;
-        for (int i = 0; i < room; i++) {
-            chunks[i] = buffers.acquire();
+        int got = 0;
+        for (; got < room; got++) {
+            // A flow that holds nothing (an interactive one, say) may use the reserve; bulk flows may not.
+            ByteBuffer b = got == 0 && queue.isEmpty() ? buffers.acquireReserved() : buffers.acquire();
+            if (b == null) {
+                break;
+            }
+            chunks[got] = b;
+        }
+        if (got == 0) {
+            waitingForMemory = true; // reading stops until chunks are free: TCP slows the client meanwhile
+            buffers.awaitMemory(this);
+            return;
         }
         long n = -1;
         try {
-            n = client.read(chunks, 0, room);
+            n = client.read(chunks, 0, got);
         } finally {
             // Every buffer goes to the queue or back to the pool, whatever the read did.
-            for (int i = 0; i < room; i++) {
+            for (int i = 0; i < got; i++) {
                 ByteBuffer b = chunks[i];
                 chunks[i] = null;
                 if (n > 0 && b.position() > 0) {
@@ -111,6 +124,27 @@ final class UploadFlow implements Flow {
         } else if (n > 0) {
             tunnel.touch();
         }
+    }
+
+    /**
+     * The most chunks this flow may queue now: the configured bound, shrunk to the flow's share of the memory
+     * budget as tunnels multiply (never below one chunk).
+     */
+    private int chunkLimit() {
+        return Math.min(marks.highChunks(), buffers.shareChunks(counters.openTunnels));
+    }
+
+    @Override
+    public void onMemoryAvailable() {
+        waitingForMemory = false;
+        if (!tunnel.isReleased()) {
+            tunnel.updateInterest();
+        }
+    }
+
+    /** Whether this direction holds no buffer (nothing queued). */
+    boolean holdsNothing() {
+        return queue.isEmpty();
     }
 
     private void enqueue(ByteBuffer chunk) {
@@ -213,15 +247,16 @@ final class UploadFlow implements Flow {
     }
 
     /**
-     * The interest this direction wants on the client: read, unless the client is done or the queue is full
-     * (reading stops at the high marks and resumes at the low ones).
+     * The interest this direction wants on the client: read, unless the client is done, the queue is full
+     * (reading stops at the high marks and resumes at the low ones), or no memory is left.
      */
     int clientOps() {
-        if (clientEof) {
+        if (clientEof || waitingForMemory) {
             return 0;
         }
-        clientReadPaused = clientReadPaused ? !marks.atOrBelowLow(queuedBytes, queue.size())
-                : marks.atHigh(queuedBytes, queue.size());
+        int limit = chunkLimit();
+        clientReadPaused = clientReadPaused ? !marks.atOrBelowLow(queuedBytes, queue.size(), limit)
+                : marks.atHigh(queuedBytes, queue.size(), limit);
         return clientReadPaused ? 0 : SelectionKey.OP_READ;
     }
 
@@ -232,17 +267,25 @@ final class UploadFlow implements Flow {
 
     /** Returns every queued buffer and tells the scheduler the flow is gone. Idempotent. */
     void release() {
+        // Our buffers first: a scheduler is plug-in code, and its failure must not leak them.
+        for (ByteBuffer b = queue.pollFirst(); b != null; b = queue.pollFirst()) { // bounded by the queue's size
+            buffers.release(b);
+        }
+        counters.queuedBytes -= queuedBytes;
+        queuedBytes = 0;
         if (knownToScheduler) {
             knownToScheduler = false;
             eligible = false;
             scheduler.onClosed(this);
         }
-        // Bounded by the queue's size.
-        for (ByteBuffer b = queue.pollFirst(); b != null; b = queue.pollFirst()) {
-            buffers.release(b);
+    }
+
+    /** The scheduler was replaced ({@link GuardedScheduler}): forget its state, and rejoin if eligible. */
+    void rejoin(Scheduler replacement) {
+        schedulerState = null;
+        if (eligible) {
+            replacement.onBacklogged(this);
         }
-        counters.queuedBytes -= queuedBytes;
-        queuedBytes = 0;
     }
 
     /** For the service round: a failure while serving this flow resets its tunnel. */
