@@ -4,6 +4,7 @@ import dev.fyntr.api.Schedulers;
 import dev.fyntr.api.UnknownSchedulerException;
 import dev.fyntr.transport.nio.FyntrProxy;
 import dev.fyntr.transport.nio.FyntrProxyBuilder;
+import dev.fyntr.transport.nio.ProxyDefaults;
 import dev.fyntr.transport.nio.ThreatAction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -173,7 +174,8 @@ public final class FyntrCli {
         FyntrCommand options = parsed.options();
         Sources sources = parsed.sources();
         if (commandLine.isUsageHelpRequested()) {
-            commandLine.usage(ctx.out());
+            // Without the variables: the help's "default ..." are the built-in defaults, not FYNTR_* values.
+            commandLine(new FyntrCommand(), Map.of()).usage(ctx.out());
             return EXIT_OK;
         }
         if (commandLine.isVersionHelpRequested()) {
@@ -476,7 +478,7 @@ public final class FyntrCli {
     static String summary(FyntrCommand o, String schedulerName, InetSocketAddress socks5) {
         TreeSet<Integer> ports = new TreeSet<>(o.allowPorts);
         if (!o.noDefaultAllowPort) {
-            ports.add(443);
+            ports.add(ProxyDefaults.DEFAULT_ALLOWED_PORT);
         }
         return "scheduler " + schedulerName
                 + ", max " + (o.maxConnections == 0 ? "unlimited" : String.valueOf(o.maxConnections)) + " connections"

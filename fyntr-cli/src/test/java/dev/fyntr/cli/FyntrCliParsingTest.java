@@ -1,5 +1,6 @@
 package dev.fyntr.cli;
 
+import dev.fyntr.transport.nio.ProxyDefaults;
 import dev.fyntr.transport.nio.ThreatAction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -388,6 +389,33 @@ class FyntrCliParsingTest {
                 + "fyntr has no authentication"), r.err());
         Cli.Result named = Cli.run("--dry-run", "--bind", "proxy.internal.test");
         assertTrue(named.err().contains("listening on 192.0.2.10"), named.err());
+    }
+
+    @Test
+    void shouldShowTheBuiltInDefaultsInTheHelpWhateverTheVariablesSay() {
+        Cli.Result r = Cli.run(Map.of("FYNTR_PORT", "8080", "FYNTR_IDLE_TIMEOUT", "5m", "FYNTR_LOG_LEVEL", "warn"),
+                "--help");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("Env FYNTR_PORT, default " + ProxyDefaults.PORT + "."), r.out());
+        assertTrue(r.out().contains("Env FYNTR_IDLE_TIMEOUT, default " + ProxyDefaults.IDLE_TIMEOUT_SECONDS + "."),
+                r.out());
+        assertTrue(r.out().contains("Env FYNTR_LOG_LEVEL, default info."), r.out());
+        assertTrue(r.out().contains("Env FYNTR_BIND, default " + ProxyDefaults.BIND_TEXT + "."), r.out());
+        assertTrue(r.out().contains("Listens on " + ProxyDefaults.BIND_TEXT + ":" + ProxyDefaults.PORT
+                + " by default"), r.out());
+        assertFalse(r.out().contains("${"), "every variable of the help is expanded: " + r.out());
+    }
+
+    @Test
+    void shouldTakeEveryListedDefaultFromProxyDefaults() throws Exception {
+        FyntrCommand o = parse(Map.of());
+        assertEquals(ProxyDefaults.BIND_TEXT, o.bind);
+        assertEquals(ProxyDefaults.PORT, o.port);
+        assertEquals(ProxyDefaults.MAX_CONNECTIONS, o.maxConnections);
+        assertEquals(ProxyDefaults.IDLE_TIMEOUT, o.idleTimeout);
+        assertEquals(ProxyDefaults.HANDSHAKE_TIMEOUT, o.handshakeTimeout);
+        assertEquals(ProxyDefaults.CONNECT_TIMEOUT, o.connectTimeout);
+        assertEquals(ProxyDefaults.SHUTDOWN_GRACE, o.shutdownGrace);
     }
 
     @ParameterizedTest
