@@ -210,7 +210,8 @@ final class FyntrCommand {
     LogLevel logLevel;
 
     @Option(names = "--dry-run",
-            description = {"Check the configuration, print the startup line and exit 0 without listening.",
+            description = {"Check the configuration as a start does (scheduler, threat feeds, warnings), print the "
+                + "startup line and exit 0 without listening.",
                 "Env FYNTR_DRY_RUN (true/false), default off."})
     boolean dryRun;
 
