@@ -30,7 +30,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -48,9 +50,6 @@ public final class FyntrCli {
     static final int EXIT_USAGE = 2;
     static final String USAGE_HINT = "Try 'fyntr --help' for more information.";
 
-    /** How often the waiting main thread checks that the proxy has not stopped by itself. */
-    private static final long LIVENESS_CHECK_SECONDS = 1;
-
     private FyntrCli() {
     }
 
@@ -65,9 +64,12 @@ public final class FyntrCli {
      *
      * @param installOsSignalHandlers whether to take over SIGINT/SIGTERM and add a shutdown hook (the real command
      *                                only: both are process-wide)
+     * @param started                 called on the command's thread with the running proxy, just before it waits
+     *                                for a signal; does nothing in production, and lets tests stop the proxy
+     *                                without a signal
      */
     record Context(Map<String, String> env, PrintWriter out, PrintWriter err, HostResolver resolver,
-                   ShutdownSignals signals, boolean installOsSignalHandlers) {
+                   ShutdownSignals signals, boolean installOsSignalHandlers, Consumer<FyntrProxy> started) {
     }
 
     /** Runs the command and exits with its status. */
@@ -79,7 +81,8 @@ public final class FyntrCli {
             err.println(message);
             err.flush();
         });
-        int status = run(args, new Context(System.getenv(), out, err, InetAddress::getByName, signals, true));
+        int status = run(args, new Context(System.getenv(), out, err, InetAddress::getByName, signals, true,
+                proxy -> { }));
         out.flush();
         err.flush();
         System.exit(status);
@@ -90,7 +93,7 @@ public final class FyntrCli {
         ShutdownSignals signals = new ShutdownSignals(status -> {
             throw new IllegalStateException("halt(" + status + ") outside the real command");
         }, err::println);
-        return run(args, new Context(env, out, err, InetAddress::getByName, signals, false));
+        return run(args, new Context(env, out, err, InetAddress::getByName, signals, false, proxy -> { }));
     }
 
     static int run(String[] args, Context ctx) {
@@ -282,6 +285,13 @@ public final class FyntrCli {
         } catch (IOException | RuntimeException e) {
             return failure(ctx, "could not start: " + e, e, options.logLevel);
         }
+        // However the proxy stops (its event loop fails, or a shutdown hook closes it), the waiting thread below
+        // learns of it at once.
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        proxy.terminated().whenComplete((ignored, e) -> {
+            failed.set(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            ctx.signals().proxyStopped();
+        });
 
         Thread hook = null;
         try {
@@ -298,11 +308,12 @@ public final class FyntrCli {
             // The transport logged "fyntr <version> listening on …" and the warnings of the builder's check
             // (non-loopback bind, open-file limit, SPEC §9); the command adds the settings it was given.
             log.info("settings: {}", summary(options, proxy.schedulerName(), proxy.socks5Address().orElse(null)));
-            while (!ctx.signals().awaitRequest(LIVENESS_CHECK_SECONDS, TimeUnit.SECONDS)) {
-                if (proxy.isClosing()) {
-                    proxy.close();
-                    return failure(ctx, "the proxy stopped unexpectedly; see the log above", null, options.logLevel);
-                }
+            ctx.started().accept(proxy);
+            ctx.signals().awaitSignalOrStop();
+            if (ctx.signals().firstSignal() == null) {
+                proxy.close();
+                return failure(ctx, "the proxy stopped unexpectedly; see the log above", failed.get(),
+                        options.logLevel);
             }
             log.info("{}: stopping; open tunnels may finish for up to {} (signal again to exit at once)",
                     ctx.signals().firstSignal(), Units.formatDuration(options.shutdownGrace));

@@ -1,5 +1,6 @@
 package dev.fyntr.cli;
 
+import dev.fyntr.transport.nio.FyntrProxy;
 import dev.fyntr.transport.nio.ProxySettings;
 
 import java.io.PrintWriter;
@@ -9,6 +10,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Runs the command in-process with an injected environment, a fake resolver and captured output. The scheduler
@@ -35,6 +37,15 @@ final class Cli {
     }
 
     static Result run(Map<String, String> env, ShutdownSignals signals, String... args) {
+        return run(env, signals, proxy -> { }, args);
+    }
+
+    /**
+     * @param signals {@code null} for fresh ones that fail the test on a second signal
+     * @param started gets the running proxy, on the command's thread, just before the command waits for a signal
+     */
+    static Result run(Map<String, String> env, ShutdownSignals signals, Consumer<FyntrProxy> started,
+                      String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         PrintWriter errWriter = new PrintWriter(err, true);
@@ -42,7 +53,7 @@ final class Cli {
             throw new AssertionError("halt(" + status + ")");
         }, errWriter::println);
         FyntrCli.Context ctx = new FyntrCli.Context(env, new PrintWriter(out, true), errWriter, Cli::resolve,
-                s, false);
+                s, false, started);
         int status = TestSchedulers.call(() -> FyntrCli.run(args, ctx));
         return new Result(status, out.toString(), err.toString());
     }
