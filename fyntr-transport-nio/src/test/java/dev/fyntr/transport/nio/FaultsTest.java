@@ -1,15 +1,13 @@
 package dev.fyntr.transport.nio;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,32 +22,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Peers that reset, stall or read slowly: the proxy closes what it must and keeps memory bounded. */
 class FaultsTest {
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T c) {
-        toClose.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     @Test
     void shouldResetTheClientWhenTheUpstreamResetsMidStream() throws Exception {
         CountDownLatch reset = new CountDownLatch(1);
-        TestServers.Server server = track(new TestServers.Server(s -> {
-            s.getOutputStream().write("partial".getBytes());
-            s.getOutputStream().flush();
+        TestServers.Server server = closer.add(new TestServers.Server(s -> {
+            BoundedWrites.outputOf(s).write("partial".getBytes());
             s.getInputStream().read(); // wait for the client's go
             s.setSoLinger(true, 0);
             s.close(); // RST
             reset.countDown();
         }));
-        FyntrProxy proxy = track(Fixtures.proxyTo(server.port()).start());
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(server.port()).start());
         try (ProxyClient c = new ProxyClient(proxy)) {
             assertEquals(200, c.connect("127.0.0.1:" + server.port()).status());
             InputStream in = c.socket.getInputStream();
@@ -69,7 +55,7 @@ class FaultsTest {
     @Test
     void shouldCloseTheUpstreamWhenTheClientResets() throws Exception {
         CountDownLatch upstreamSawEnd = new CountDownLatch(1);
-        TestServers.Server server = track(new TestServers.Server(s -> {
+        TestServers.Server server = closer.add(new TestServers.Server(s -> {
             try {
                 s.getInputStream().readAllBytes();
             } catch (SocketException e) {
@@ -77,7 +63,7 @@ class FaultsTest {
             }
             upstreamSawEnd.countDown();
         }));
-        FyntrProxy proxy = track(Fixtures.proxyTo(server.port()).start());
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(server.port()).start());
         ProxyClient c = new ProxyClient(proxy);
         assertEquals(200, c.connect("127.0.0.1:" + server.port()).status());
         c.send("some bytes");
@@ -92,7 +78,7 @@ class FaultsTest {
         int bound = 64 * 1024;
         CountDownLatch release = new CountDownLatch(1);
         AtomicLong received = new AtomicLong();
-        TestServers.Server slow = track(new TestServers.Server(s -> {
+        TestServers.Server slow = closer.add(new TestServers.Server(s -> {
             try {
                 release.await(30, TimeUnit.SECONDS); // reads nothing until released
             } catch (InterruptedException e) {
@@ -104,13 +90,13 @@ class FaultsTest {
                 received.addAndGet(n);
             }
         }, 16, 16 * 1024));
-        FyntrProxy proxy = track(Fixtures.proxyTo(slow.port()).maxQueuedBytesPerFlow(bound).start());
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(slow.port()).maxQueuedBytesPerFlow(bound).start());
         long total = 64L * 1024 * 1024;
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (ProxyClient c = new ProxyClient(proxy)) {
             assertEquals(200, c.connect("127.0.0.1:" + slow.port()).status());
             Future<?> sending = writer.submit(() -> {
-                OutputStream out = c.socket.getOutputStream();
+                OutputStream out = c.out;
                 byte[] block = new byte[64 * 1024];
                 for (long sent = 0; sent < total; sent += block.length) {
                     out.write(block);
@@ -154,8 +140,8 @@ class FaultsTest {
     void shouldStopReadingTheUpstreamWhileTheClientReadsSlowly() throws Exception {
         long total = 32L * 1024 * 1024;
         AtomicLong written = new AtomicLong();
-        TestServers.Server firehose = track(new TestServers.Server(s -> {
-            OutputStream out = s.getOutputStream();
+        TestServers.Server firehose = closer.add(new TestServers.Server(s -> {
+            OutputStream out = BoundedWrites.outputOf(s);
             byte[] block = new byte[64 * 1024];
             for (long sent = 0; sent < total; sent += block.length) {
                 out.write(block);
@@ -163,7 +149,7 @@ class FaultsTest {
             }
             s.shutdownOutput();
         }));
-        FyntrProxy proxy = track(Fixtures.proxyTo(firehose.port()).start());
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(firehose.port()).start());
         try (ProxyClient c = new ProxyClient(proxy)) {
             assertEquals(200, c.connect("127.0.0.1:" + firehose.port()).status());
             // Don't read: the upstream must be throttled by TCP (the proxy holds at most one chunk).
@@ -185,10 +171,10 @@ class FaultsTest {
 
     @Test
     void shouldNotLeakWhenTheClientDisconnectsDuringTheHandshake() throws Exception {
-        FyntrProxy proxy = track(Fixtures.proxyTo().start());
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo().start());
         for (int i = 0; i < 20; i++) {
             try (Socket s = new Socket(TestServers.LOOPBACK, proxy.port())) {
-                s.getOutputStream().write("CONNECT a.test:443 HTT".getBytes());
+                BoundedWrites.outputOf(s).write("CONNECT a.test:443 HTT".getBytes());
             }
         }
         Fixtures.await("handshakes gone", Duration.ofSeconds(10), () -> proxy.stats().openHandshakes() == 0);

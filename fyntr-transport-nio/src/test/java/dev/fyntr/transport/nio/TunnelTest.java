@@ -1,7 +1,7 @@
 package dev.fyntr.transport.nio;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,24 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TunnelTest {
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T c) {
-        toClose.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     @Test
     void shouldRelayBothWaysThroughAnEstablishedTunnel() throws Exception {
-        TestServers.Server echo = track(TestServers.echo());
-        FyntrProxy proxy = track(Fixtures.proxyTo(echo.port()).start());
+        TestServers.Server echo = closer.add(TestServers.echo());
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(echo.port()).start());
         try (ProxyClient c = new ProxyClient(proxy)) {
             ProxyClient.Response r = c.connect("127.0.0.1:" + echo.port());
             assertEquals("HTTP/1.1 200 Connection Established", r.statusLine());
@@ -61,8 +50,8 @@ class TunnelTest {
 
     @Test
     void shouldResolveNamesThroughTheResolverHook() throws Exception {
-        TestServers.Server echo = track(TestServers.echo());
-        FyntrProxy proxy = track(Fixtures.proxyTo(echo.port()).start());
+        TestServers.Server echo = closer.add(TestServers.echo());
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(echo.port()).start());
         try (ProxyClient c = new ProxyClient(proxy)) {
             assertEquals(200, c.connect("echo.test:" + echo.port()).status());
             c.send("x");
@@ -72,9 +61,9 @@ class TunnelTest {
 
     @Test
     void shouldRelayThroughACustomSchedulerFromAnotherJarChosenByName() throws Exception {
-        TestServers.Server echo = track(TestServers.echo());
+        TestServers.Server echo = closer.add(TestServers.echo());
         // "rr" lives in fyntr-example-scheduler, a separate jar that Fyntr's code never names.
-        FyntrProxy proxy = track(Fixtures.proxyTo(echo.port()).scheduler("rr").start());
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(echo.port()).scheduler("rr").start());
         assertEquals("rr", proxy.schedulerName());
         try (ProxyClient c = new ProxyClient(proxy)) {
             assertEquals(200, c.connect("127.0.0.1:" + echo.port()).status());
@@ -86,8 +75,8 @@ class TunnelTest {
 
     @Test
     void shouldForwardBytesPipelinedAfterTheRequestHead() throws Exception {
-        TestServers.Server echo = track(TestServers.echo());
-        FyntrProxy proxy = track(Fixtures.proxyTo(echo.port()).start());
+        TestServers.Server echo = closer.add(TestServers.echo());
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(echo.port()).start());
         try (ProxyClient c = new ProxyClient(proxy)) {
             // Head and payload in one write, as a client that sends its ClientHello without waiting does.
             c.send("CONNECT 127.0.0.1:" + echo.port() + " HTTP/1.1\r\n\r\nPIPELINED-HELLO");
@@ -100,8 +89,8 @@ class TunnelTest {
     @Test
     void shouldDeliverEverythingWhenTheClientHalfClosesFirst() throws Exception {
         ConcurrentLinkedQueue<String> results = new ConcurrentLinkedQueue<>();
-        TestServers.Server sink = track(TestServers.sink(results::add));
-        FyntrProxy proxy = track(Fixtures.proxyTo(sink.port()).start());
+        TestServers.Server sink = closer.add(TestServers.sink(results::add));
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(sink.port()).start());
         byte[] data = random(1_000_003, 7);
         try (ProxyClient c = new ProxyClient(proxy)) {
             assertEquals(200, c.connect("127.0.0.1:" + sink.port()).status());
@@ -119,12 +108,12 @@ class TunnelTest {
         byte[] greeting = random(300_000, 3);
         ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
         // The server talks first, half-closes, and only then reads what the client sends.
-        TestServers.Server server = track(new TestServers.Server(s -> {
-            s.getOutputStream().write(greeting);
+        TestServers.Server server = closer.add(new TestServers.Server(s -> {
+            BoundedWrites.outputOf(s).write(greeting);
             s.shutdownOutput();
             received.add(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
         }));
-        FyntrProxy proxy = track(Fixtures.proxyTo(server.port()).start());
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(server.port()).start());
         try (ProxyClient c = new ProxyClient(proxy)) {
             assertEquals(200, c.connect("127.0.0.1:" + server.port()).status());
             assertArrayEquals(greeting, c.readToEnd()); // ends with EOF: the upstream's FIN was relayed
@@ -138,8 +127,8 @@ class TunnelTest {
     @Test
     void shouldKeepHundredConcurrentTunnelsByteExact() throws Exception {
         ConcurrentLinkedQueue<String> results = new ConcurrentLinkedQueue<>();
-        TestServers.Server sink = track(TestServers.sink(results::add));
-        FyntrProxy proxy = track(Fixtures.proxyTo(sink.port()).start());
+        TestServers.Server sink = closer.add(TestServers.sink(results::add));
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(sink.port()).start());
         int tunnels = 100;
         ExecutorService pool = Executors.newFixedThreadPool(tunnels);
         try {
@@ -174,15 +163,15 @@ class TunnelTest {
     @Test
     void shouldRelaySixtyFourMebibytesThroughOneTunnelIntact() throws Exception {
         ConcurrentLinkedQueue<String> results = new ConcurrentLinkedQueue<>();
-        TestServers.Server sink = track(TestServers.sink(results::add));
-        FyntrProxy proxy = track(Fixtures.proxyTo(sink.port()).start());
+        TestServers.Server sink = closer.add(TestServers.sink(results::add));
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(sink.port()).start());
         MessageDigest md = TestServers.sha256();
         Random random = new Random(64);
         byte[] block = new byte[64 * 1024];
         long total = 64L * 1024 * 1024;
         try (ProxyClient c = new ProxyClient(proxy)) {
             assertEquals(200, c.connect("127.0.0.1:" + sink.port()).status());
-            OutputStream out = c.socket.getOutputStream();
+            OutputStream out = c.out;
             for (long sent = 0; sent < total; sent += block.length) {
                 random.nextBytes(block);
                 md.update(block);
@@ -198,8 +187,8 @@ class TunnelTest {
 
     @Test
     void shouldCloseIdleTunnels() throws Exception {
-        TestServers.Server echo = track(TestServers.echo());
-        FyntrProxy proxy = track(Fixtures.proxyTo(echo.port()).idleTimeout(Duration.ofMillis(300)).start());
+        TestServers.Server echo = closer.add(TestServers.echo());
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(echo.port()).idleTimeout(Duration.ofMillis(300)).start());
         try (ProxyClient c = new ProxyClient(proxy)) {
             assertEquals(200, c.connect("127.0.0.1:" + echo.port()).status());
             InputStream in = c.socket.getInputStream();
