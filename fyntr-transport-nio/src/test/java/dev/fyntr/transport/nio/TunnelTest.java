@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -101,6 +102,72 @@ class TunnelTest {
         }
         Fixtures.await("sink result", Duration.ofSeconds(10), () -> !results.isEmpty());
         assertEquals(data.length + ":" + sha256(data), results.peek());
+    }
+
+    /**
+     * The client's FIN reaches the proxy while its bytes are still queued there, because the upstream is not reading
+     * yet. The proxy must pass the FIN on only after the last queued byte, and keep the other direction open.
+     *
+     * <p>To get there for certain, the client sends more than the kernel buffers between the proxy and a non-reading
+     * upstream can take (so bytes must stay in the proxy's queue), and the queue is made large enough for all of
+     * them (so the proxy reads everything, and then the EOF, before the upstream reads a byte).
+     */
+    @Test
+    void shouldDeliverBytesStillQueuedAtTheClientsFinThenTheReply() throws Exception {
+        int upstreamReceiveBuffer = 16 * 1024;
+        // The proxy's send buffer towards the upstream can autotune up to tcp_wmem's maximum; 2 MiB more must queue.
+        long kernelPath = Fixtures.tcpBufferMax("tcp_wmem") + Fixtures.kernelBufferBytes(upstreamReceiveBuffer);
+        byte[] data = random(Math.toIntExact(kernelPath + 2 * 1024 * 1024), 11);
+        CountDownLatch startReading = new CountDownLatch(1);
+        ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
+        TestServers.Server upstream = closer.add(new TestServers.Server(s -> {
+            s.setSoTimeout(20_000);
+            try {
+                if (!startReading.await(30, TimeUnit.SECONDS)) {
+                    throw new AssertionError("never told to read");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // the server is closing
+            }
+            MessageDigest md = TestServers.sha256();
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            for (int n; (n = in.read(buf)) >= 0; ) { // to the EOF the proxy passes on (or a 20 s timeout)
+                md.update(buf, 0, n);
+                total += n;
+            }
+            String got = total + ":" + HexFormat.of().formatHex(md.digest());
+            received.add(got);
+            BoundedWrites.outputOf(s).write(("reply to " + got + "\n").getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput();
+        }, 16, upstreamReceiveBuffer));
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(upstream.port())
+                .maxQueuedBytesPerFlow(4 * data.length) // room for every byte, in chunks as short as 4 KiB
+                .start());
+        ProxyClient c = closer.add(new ProxyClient(proxy));
+        assertEquals(200, c.connect("127.0.0.1:" + upstream.port()).status());
+        c.send(data); // the proxy reads it all (its queue has room for everything), so this write completes
+
+        Fixtures.await("the proxy has read every byte and still queues some", Duration.ofSeconds(20), () -> {
+            ProxyStats st = proxy.stats();
+            return st.bytesUpstream() + st.queuedBytes() == data.length && st.queuedBytes() > 0;
+        });
+        c.socket.shutdownOutput(); // the client's FIN
+        // On loopback the FIN is in the proxy's socket once shutdownOutput returns, and the loop handles ready sockets
+        // before messages such as this stats request: the proxy has seen the EOF, with bytes still queued.
+        ProxyStats atFin = proxy.stats();
+        assertTrue(atFin.queuedBytes() > 0, "nothing queued at the client's FIN: " + atFin);
+        assertTrue(received.isEmpty(), "the upstream has not read yet");
+
+        startReading.countDown();
+        String expected = data.length + ":" + sha256(data);
+        // The reverse direction still works: the upstream's reply, then its EOF.
+        assertEquals("reply to " + expected + "\n", new String(c.readToEnd(), StandardCharsets.US_ASCII));
+        assertEquals(List.of(expected), List.copyOf(received), "the upstream got every byte, then the EOF");
+        Fixtures.await("tunnel closed", Duration.ofSeconds(10), () -> proxy.stats().openTunnels() == 0);
+        assertEquals(0, proxy.stats().queuedBytes());
     }
 
     @Test
