@@ -1,10 +1,12 @@
 package dev.fyntr.cli;
 
-import dev.fyntr.api.Schedulers;
 import dev.fyntr.api.UnknownSchedulerException;
 import dev.fyntr.transport.nio.FyntrProxy;
 import dev.fyntr.transport.nio.FyntrProxyBuilder;
+import dev.fyntr.transport.nio.ProxyDefaults;
+import dev.fyntr.transport.nio.ProxySettings;
 import dev.fyntr.transport.nio.ThreatAction;
+import dev.fyntr.transport.nio.ThreatFeedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -15,7 +17,6 @@ import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -24,17 +25,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.Charset;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -52,9 +50,6 @@ public final class FyntrCli {
     static final int EXIT_USAGE = 2;
     static final String USAGE_HINT = "Try 'fyntr --help' for more information.";
 
-    /** How often the waiting main thread checks that the proxy has not stopped by itself. */
-    private static final long LIVENESS_CHECK_SECONDS = 1;
-
     private FyntrCli() {
     }
 
@@ -65,25 +60,16 @@ public final class FyntrCli {
     }
 
     /**
-     * Finds a scheduler provider by name ({@link Schedulers#provider} in production) and returns its name.
-     * Throws {@link IllegalArgumentException} (normally {@link UnknownSchedulerException}) listing the names found.
-     */
-    @FunctionalInterface
-    interface SchedulerLookup {
-        String find(String nameOrNull);
-    }
-
-    /** The real lookup through {@link ServiceLoader}. */
-    static final SchedulerLookup SERVICE_LOADER = name -> Schedulers.provider(name).name();
-
-    /**
      * What the command needs from its process, so that tests can run it in-process.
      *
      * @param installOsSignalHandlers whether to take over SIGINT/SIGTERM and add a shutdown hook (the real command
      *                                only: both are process-wide)
+     * @param started                 called on the command's thread with the running proxy, just before it waits
+     *                                for a signal; does nothing in production, and lets tests stop the proxy
+     *                                without a signal
      */
     record Context(Map<String, String> env, PrintWriter out, PrintWriter err, HostResolver resolver,
-                   SchedulerLookup schedulers, ShutdownSignals signals, boolean installOsSignalHandlers) {
+                   ShutdownSignals signals, boolean installOsSignalHandlers, Consumer<FyntrProxy> started) {
     }
 
     /** Runs the command and exits with its status. */
@@ -95,7 +81,8 @@ public final class FyntrCli {
             err.println(message);
             err.flush();
         });
-        int status = run(args, new Context(System.getenv(), out, err, InetAddress::getByName, SERVICE_LOADER, signals, true));
+        int status = run(args, new Context(System.getenv(), out, err, InetAddress::getByName, signals, true,
+                proxy -> { }));
         out.flush();
         err.flush();
         System.exit(status);
@@ -106,7 +93,7 @@ public final class FyntrCli {
         ShutdownSignals signals = new ShutdownSignals(status -> {
             throw new IllegalStateException("halt(" + status + ") outside the real command");
         }, err::println);
-        return run(args, new Context(env, out, err, InetAddress::getByName, SERVICE_LOADER, signals, false));
+        return run(args, new Context(env, out, err, InetAddress::getByName, signals, false, proxy -> { }));
     }
 
     static int run(String[] args, Context ctx) {
@@ -173,7 +160,8 @@ public final class FyntrCli {
         FyntrCommand options = parsed.options();
         Sources sources = parsed.sources();
         if (commandLine.isUsageHelpRequested()) {
-            commandLine.usage(ctx.out());
+            // Without the variables: the help's "default ..." are the built-in defaults, not FYNTR_* values.
+            commandLine(new FyntrCommand(), Map.of()).usage(ctx.out());
             return EXIT_OK;
         }
         if (commandLine.isVersionHelpRequested()) {
@@ -182,36 +170,34 @@ public final class FyntrCli {
         }
 
         InetAddress bind = resolveBind(options.bind, "--bind", "--port", ctx.resolver(), sources);
-        InetAddress socks5Bind = checkSocks5(options, bind, ctx.resolver(), sources);
-        checkThreatAction(options, sources);
-        String schedulerName = checkScheduler(options.scheduler, ctx.schedulers(), sources);
-        FyntrProxyBuilder builder = configure(options, bind, socks5Bind);
+        InetAddress socks5Bind = options.socks5Bind == null || options.socks5Bind.isBlank() ? null
+                : resolveBind(options.socks5Bind, "--socks5-bind", "--socks5-port", ctx.resolver(), sources);
+        // Before the check: it loads the threat feeds, whose loader logs the rules it skips.
+        Logging.configure(options.logLevel);
+        ProxySettings settings;
+        try {
+            settings = check(configure(options, bind, socks5Bind), options, sources);
+        } catch (ThreatFeedException e) {
+            // The loader's message names the file and what failed; a dry run and a start print the same.
+            return failure(ctx, e.getMessage(), e, options.logLevel);
+        }
         if (options.dryRun) {
-            // Without a start the transport logs nothing, so the dry run gives its warnings itself.
-            for (String warning : warnings(options, bind, socks5Bind)) {
+            // A start logs these through the transport; without a start the dry run shows them itself.
+            for (String warning : settings.warnings()) {
                 ctx.err().println("fyntr: warning: " + warning);
-            }
-            // The feeds are parsed only inside the transport's start(), which also listens; the dry run checks
-            // what it can without listening: that each file opens and reads, with the start's messages.
-            for (Path feed : options.threatFeedFiles) {
-                try {
-                    checkReadable(feed);
-                } catch (IOException e) {
-                    return failure(ctx, e.getMessage(), e, options.logLevel);
-                }
             }
             InetSocketAddress socks5 = options.socks5Port < 0 ? null
                     : new InetSocketAddress(socks5Bind == null ? bind : socks5Bind, options.socks5Port);
-            ctx.out().println("fyntr " + Version.get() + " would listen on " + hostPort(bind, options.port) + " ("
-                    + summary(options, schedulerName, socks5) + "); dry run, not listening");
+            ctx.out().println("fyntr " + Version.get() + " would listen on " + hostPort(settings.listenAddress())
+                    + " (" + summary(options, settings.schedulerName(), socks5) + "); dry run, not listening");
             return EXIT_OK;
         }
-        return serve(builder, options, bind, ctx);
+        return serve(settings, options, ctx);
     }
 
     /**
-     * Builds the proxy's configuration. The converters and the checks of {@link #runChecked} have vetted every
-     * value, so the builder accepts them.
+     * Builds the proxy's configuration. The converters have vetted each value, so the setters accept them; whether
+     * the values go together is {@link FyntrProxyBuilder#build()}'s check (see {@link #check}).
      *
      * @param socks5Bind the resolved {@code --socks5-bind}, or {@code null} for the builder's default (the bind
      *                   address)
@@ -239,9 +225,9 @@ public final class FyntrCli {
                 .threatAction(o.threatAction);
         if (o.socks5Port >= 0) {
             builder.socks5Port(o.socks5Port);
-            if (socks5Bind != null) {
-                builder.socks5Bind(socks5Bind);
-            }
+        }
+        if (socks5Bind != null) {
+            builder.socks5Bind(socks5Bind); // without a port the builder's check refuses it
         }
         if (o.quantum.isAuto()) {
             builder.adaptiveQuantum();
@@ -251,22 +237,61 @@ public final class FyntrCli {
         return builder;
     }
 
-    private static int serve(FyntrProxyBuilder builder, FyntrCommand options, InetAddress bind, Context ctx) {
-        Logging.configure(options.logLevel);
+    /**
+     * The builder's one check of the whole configuration, shared by the dry run and the start: it finds the
+     * scheduler, loads the threat feeds and collects the warnings. What it refuses in the configuration becomes a
+     * usage error here, in the words of the flags and naming the variable a value came from; this is the only place
+     * that translates the builder's refusals.
+     *
+     * @throws ThreatFeedException when a feed cannot be read or the feeds hold no usable entry (a runtime failure)
+     */
+    static ProxySettings check(FyntrProxyBuilder builder, FyntrCommand o, Sources sources)
+            throws UsageException, ThreatFeedException {
+        try {
+            return builder.build();
+        } catch (UnknownSchedulerException e) {
+            // Its message lists the names found.
+            throw new UsageException("invalid value for " + sources.of("--scheduler") + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(refusal(e, o, sources));
+        }
+    }
+
+    /**
+     * Which combination the builder refused, told from the values it was given. The builder decides whether a
+     * combination is wrong; this only chooses the words.
+     */
+    private static String refusal(IllegalArgumentException e, FyntrCommand o, Sources sources) {
+        if (o.threatAction == ThreatAction.BLOCK && o.threatFeedFiles.isEmpty()) {
+            // block with nothing to match would refuse nothing.
+            return sources.of("--threat-action") + " block needs at least one --threat-feed-file; give a feed, "
+                    + "or use --threat-action warn";
+        }
+        if (o.socks5Bind != null && !o.socks5Bind.isBlank() && o.socks5Port < 0) {
+            return sources.of("--socks5-bind") + " is set but --socks5-port is not; the SOCKS5 listener is off "
+                    + "unless a port is given (e.g. --socks5-port 1080)";
+        }
+        // A refusal this command has no words for: the builder's message names the setting and its flag.
+        return e.getMessage();
+    }
+
+    private static int serve(ProxySettings settings, FyntrCommand options, Context ctx) {
         Logger log = LoggerFactory.getLogger("fyntr");
         FyntrProxy proxy;
         try {
-            proxy = builder.start();
+            proxy = settings.start();
         } catch (BindException e) {
-            return failure(ctx, bindFailure(e, options, bind), e, options.logLevel);
-        } catch (IOException e) {
-            // The feed loader's messages name the file and what failed; they need no prefix.
-            String message = String.valueOf(e.getMessage()).contains("threat feed") ? e.getMessage()
-                    : "could not start: " + e;
-            return failure(ctx, message, e, options.logLevel);
-        } catch (RuntimeException e) {
+            return failure(ctx, bindFailure(e, options, settings.listenAddress().getAddress()), e, options.logLevel);
+        } catch (IOException | RuntimeException e) {
             return failure(ctx, "could not start: " + e, e, options.logLevel);
         }
+        // However the proxy stops (its event loop fails, or a shutdown hook closes it), the waiting thread below
+        // learns of it at once.
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        proxy.terminated().whenComplete((ignored, e) -> {
+            failed.set(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            ctx.signals().proxyStopped();
+        });
 
         Thread hook = null;
         try {
@@ -280,14 +305,15 @@ public final class FyntrCli {
                             + "and a second signal cannot cut the grace period short");
                 }
             }
-            // The transport logged "fyntr <version> listening on …" and its warnings (non-loopback bind,
-            // open-files limit, SPEC §9); the command adds the settings it was given.
+            // The transport logged "fyntr <version> listening on …" and the warnings of the builder's check
+            // (non-loopback bind, open-file limit, SPEC §9); the command adds the settings it was given.
             log.info("settings: {}", summary(options, proxy.schedulerName(), proxy.socks5Address().orElse(null)));
-            while (!ctx.signals().awaitRequest(LIVENESS_CHECK_SECONDS, TimeUnit.SECONDS)) {
-                if (proxy.isClosing()) {
-                    proxy.close();
-                    return failure(ctx, "the proxy stopped unexpectedly; see the log above", null, options.logLevel);
-                }
+            ctx.started().accept(proxy);
+            ctx.signals().awaitSignalOrStop();
+            if (ctx.signals().firstSignal() == null) {
+                proxy.close();
+                return failure(ctx, "the proxy stopped unexpectedly; see the log above", failed.get(),
+                        options.logLevel);
             }
             log.info("{}: stopping; open tunnels may finish for up to {} (signal again to exit at once)",
                     ctx.signals().firstSignal(), Units.formatDuration(options.shutdownGrace));
@@ -317,22 +343,6 @@ public final class FyntrCli {
         return inUse ? "port " + options.port + " is already in use on " + bind.getHostAddress()
                 + "; stop the other process or choose another --port"
                 : "cannot listen on " + hostPort(bind, options.port) + ": " + e.getMessage();
-    }
-
-    /**
-     * The dry run's check of a threat feed: that it opens and its first byte reads (a directory fails here), with
-     * the messages of the transport's loader. Whether it holds usable entries only a real start can tell.
-     */
-    static void checkReadable(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            in.read(); // an empty file reads; the start then reports it as holding no usable entry
-        } catch (NoSuchFileException e) {
-            throw new IOException("cannot read threat feed file " + file + ": no such file", e);
-        } catch (AccessDeniedException e) {
-            throw new IOException("cannot read threat feed file " + file + ": permission denied", e);
-        } catch (IOException e) {
-            throw new IOException("cannot read threat feed file " + file + ": " + e.getMessage(), e);
-        }
     }
 
     private static void removeHook(Thread hook) {
@@ -393,31 +403,6 @@ public final class FyntrCli {
         }
     }
 
-    /**
-     * Checks the SOCKS5 flags as the builder would (a bind without a port is an error there too) and resolves
-     * {@code --socks5-bind}; returns {@code null} when it is not given (the builder then uses {@code bind}).
-     */
-    private static InetAddress checkSocks5(FyntrCommand o, InetAddress bind, HostResolver resolver, Sources sources)
-            throws UsageException {
-        if (o.socks5Bind == null || o.socks5Bind.isBlank()) {
-            return null;
-        }
-        InetAddress address = resolveBind(o.socks5Bind, "--socks5-bind", "--socks5-port", resolver, sources);
-        if (o.socks5Port < 0) {
-            throw new UsageException(sources.of("--socks5-bind") + " is set but --socks5-port is not; the SOCKS5 "
-                    + "listener is off unless a port is given (e.g. --socks5-port 1080)");
-        }
-        return address;
-    }
-
-    /** {@code block} with nothing to match would refuse nothing; the builder refuses it, and so do we, first. */
-    private static void checkThreatAction(FyntrCommand o, Sources sources) throws UsageException {
-        if (o.threatAction == ThreatAction.BLOCK && o.threatFeedFiles.isEmpty()) {
-            throw new UsageException(sources.of("--threat-action") + " block needs at least one --threat-feed-file; "
-                    + "give a feed, or use --threat-action warn");
-        }
-    }
-
     private static InetAddress resolveBind(String value, String flag, String portFlag, HostResolver resolver,
                                            Sources sources) throws UsageException {
         String forms = "; accepted: an IP address or a host name, without a port (e.g. 127.0.0.1, ::1, 0.0.0.0, "
@@ -440,33 +425,6 @@ public final class FyntrCli {
         }
     }
 
-    /** Checks the scheduler name as the builder will see it; returns the name in use. */
-    private static String checkScheduler(String name, SchedulerLookup lookup, Sources sources)
-            throws UsageException {
-        String normalized = name == null ? null : name.strip().toLowerCase(Locale.ROOT);
-        try {
-            return lookup.find(normalized);
-        } catch (IllegalArgumentException e) {
-            // UnknownSchedulerException from ServiceLoader's lookup: its message lists the names found.
-            throw new UsageException("invalid value for " + sources.of("--scheduler") + ": " + e.getMessage());
-        }
-    }
-
-    private static List<String> warnings(FyntrCommand o, InetAddress bind, InetAddress socks5Bind) {
-        List<String> warnings = new ArrayList<>();
-        if (!bind.isLoopbackAddress()) {
-            warnings.add("listening on " + bind.getHostAddress() + ", which is not a loopback address: fyntr has "
-                    + "no authentication, so anyone who can reach port " + o.port + " can use it as a proxy");
-        }
-        InetAddress socks5 = socks5Bind == null ? bind : socks5Bind;
-        if (o.socks5Port >= 0 && !socks5.isLoopbackAddress()) {
-            warnings.add("SOCKS5 listening on " + socks5.getHostAddress() + ", which is not a loopback address: "
-                    + "SOCKS5 here has no authentication, so anyone who can reach port " + o.socks5Port
-                    + " can use it as a proxy");
-        }
-        return warnings;
-    }
-
     /**
      * The part of the startup line after the address: scheduler, limits, policy, then rate caps, threat feeds and
      * SOCKS5 when set.
@@ -476,7 +434,7 @@ public final class FyntrCli {
     static String summary(FyntrCommand o, String schedulerName, InetSocketAddress socks5) {
         TreeSet<Integer> ports = new TreeSet<>(o.allowPorts);
         if (!o.noDefaultAllowPort) {
-            ports.add(443);
+            ports.add(ProxyDefaults.DEFAULT_ALLOWED_PORT);
         }
         return "scheduler " + schedulerName
                 + ", max " + (o.maxConnections == 0 ? "unlimited" : String.valueOf(o.maxConnections)) + " connections"

@@ -1,5 +1,7 @@
 package dev.fyntr.cli;
 
+import dev.fyntr.api.Schedulers;
+import dev.fyntr.transport.nio.ProxyDefaults;
 import dev.fyntr.transport.nio.ThreatAction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,9 +14,10 @@ import java.util.List;
 /**
  * The flags of {@code fyntr}, as picocli fills them in. Only flags whose feature exists in the builder are here;
  * each later feature brings its own. Every flag has an environment variable {@code FYNTR_<NAME>} (see
- * {@link EnvironmentDefaults}); the built-in defaults are the {@code defaultValue}s below and match the builder's.
- * The fields are package-private for the white-box tests; picocli sets them reflectively, hence the
- * {@code opens} in module-info.
+ * {@link EnvironmentDefaults}). The built-in defaults of the proxy's settings are written once, in
+ * {@link ProxyDefaults}: the {@code defaultValue}s below refer to its constants, and the help shows them with
+ * picocli's {@code ${DEFAULT-VALUE}} (rendered without the variables, see {@link FyntrCli}). The fields are
+ * package-private for the white-box tests; picocli sets them reflectively, hence the {@code opens} in module-info.
  */
 @Command(name = "fyntr",
         mixinStandardHelpOptions = true,
@@ -27,8 +30,9 @@ import java.util.List;
         customSynopsis = "fyntr [OPTIONS]",
         descriptionHeading = "%n",
         description = {
-            "Listens on 127.0.0.1:9999 by default. Point clients at it with",
-            "  export HTTPS_PROXY=http://127.0.0.1:9999",
+            "Listens on " + ProxyDefaults.BIND_TEXT + ":" + ProxyDefaults.PORT
+                + " by default. Point clients at it with",
+            "  export HTTPS_PROXY=http://" + ProxyDefaults.BIND_TEXT + ":" + ProxyDefaults.PORT,
             "Every option can also be set with its environment variable FYNTR_<NAME>",
             "(e.g. FYNTR_PORT=8080); an option on the command line wins over the variable.",
             "Durations are whole seconds (30) or take a unit: 500ms, 30s, 5m, 1h.",
@@ -54,60 +58,61 @@ final class FyntrCommand {
 
     // ---- Listener
 
-    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = ProxyDefaults.BIND_TEXT,
             description = {"Listen address: an IP or a host name (no port). A non-loopback address logs a warning: "
                 + "there is no auth.",
-                "Env FYNTR_BIND, default 127.0.0.1."})
+                "Env FYNTR_BIND, default ${DEFAULT-VALUE}."})
     String bind;
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "9999", converter = Converters.ListenPort.class,
+    @Option(names = "--port", paramLabel = "N", defaultValue = "" + ProxyDefaults.PORT,
+            converter = Converters.ListenPort.class,
             description = {"Listen port; 0 = any free port (the chosen port is logged).",
-                "Env FYNTR_PORT, default 9999."})
+                "Env FYNTR_PORT, default ${DEFAULT-VALUE}."})
     int port;
 
     // ---- Limits and timeouts
 
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1000",
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + ProxyDefaults.MAX_CONNECTIONS,
             converter = Converters.Count.class,
             description = {"Concurrent connections, handshakes included; 0 = unlimited.",
-                "Env FYNTR_MAX_CONNECTIONS, default 1000."})
+                "Env FYNTR_MAX_CONNECTIONS, default ${DEFAULT-VALUE}."})
     int maxConnections;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "" + ProxyDefaults.IDLE_TIMEOUT_SECONDS,
             converter = Converters.NonNegativeDuration.class,
             description = {"Close a tunnel with no bytes either way for this long; 0 = never.",
-                "Env FYNTR_IDLE_TIMEOUT, default 300."})
+                "Env FYNTR_IDLE_TIMEOUT, default ${DEFAULT-VALUE}."})
     Duration idleTimeout;
 
-    @Option(names = "--handshake-timeout", paramLabel = "SECONDS", defaultValue = "30",
-            converter = Converters.PositiveDuration.class,
+    @Option(names = "--handshake-timeout", paramLabel = "SECONDS",
+            defaultValue = "" + ProxyDefaults.HANDSHAKE_TIMEOUT_SECONDS, converter = Converters.PositiveDuration.class,
             description = {"The whole CONNECT request head must arrive within this (else 408).",
-                "Env FYNTR_HANDSHAKE_TIMEOUT, default 30."})
+                "Env FYNTR_HANDSHAKE_TIMEOUT, default ${DEFAULT-VALUE}."})
     Duration handshakeTimeout;
 
-    @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "3",
-            converter = Converters.PositiveDuration.class,
+    @Option(names = "--connect-timeout", paramLabel = "SECONDS",
+            defaultValue = "" + ProxyDefaults.CONNECT_TIMEOUT_SECONDS, converter = Converters.PositiveDuration.class,
             description = {"Per upstream connect attempt; all attempts timed out = 504.",
-                "Env FYNTR_CONNECT_TIMEOUT, default 3."})
+                "Env FYNTR_CONNECT_TIMEOUT, default ${DEFAULT-VALUE}."})
     Duration connectTimeout;
 
-    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "10",
-            converter = Converters.NonNegativeDuration.class,
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS",
+            defaultValue = "" + ProxyDefaults.SHUTDOWN_GRACE_SECONDS, converter = Converters.NonNegativeDuration.class,
             description = {"On SIGINT/SIGTERM, how long open tunnels may finish.",
-                "Env FYNTR_SHUTDOWN_GRACE, default 10."})
+                "Env FYNTR_SHUTDOWN_GRACE, default ${DEFAULT-VALUE}."})
     Duration shutdownGrace;
 
     // ---- Scheduling
 
     @Option(names = "--scheduler", paramLabel = "NAME",
             description = {"Scheduler, by provider name (found with ServiceLoader).",
-                "Env FYNTR_SCHEDULER, default drr (or -Dfyntr.scheduler)."})
+                "Env FYNTR_SCHEDULER, default " + Schedulers.DEFAULT_NAME + " (or -D" + Schedulers.PROPERTY + ")."})
     String scheduler;
 
     @Option(names = "--quantum", paramLabel = "auto|BYTES", defaultValue = "auto",
             converter = Converters.QuantumConverter.class,
             description = {"DRR quantum: adaptive, or a fixed size from 1 B to 1 MiB (e.g. 8KiB).",
-                "Env FYNTR_QUANTUM, default auto."})
+                "Env FYNTR_QUANTUM, default ${DEFAULT-VALUE}."})
     Quantum quantum;
 
     @Option(names = "--no-sparse-priority",
@@ -121,20 +126,20 @@ final class FyntrCommand {
     @Option(names = "--max-rate", paramLabel = "RATE", defaultValue = "off", converter = Converters.OptionalRate.class,
             description = {"Cap on the total client-to-upstream rate, per second (e.g. 20mbit, 5MB); bursts above it "
                 + "are queued and paced, never dropped. off = no cap.",
-                "Env FYNTR_MAX_RATE, default off."})
+                "Env FYNTR_MAX_RATE, default ${DEFAULT-VALUE}."})
     long maxRate;
 
     @Option(names = "--max-download-rate", paramLabel = "RATE", defaultValue = "off",
             converter = Converters.OptionalRate.class,
             description = {"The same cap on upstream-to-client bytes, applied by pausing reads from upstream.",
-                "Env FYNTR_MAX_DOWNLOAD_RATE, default off."})
+                "Env FYNTR_MAX_DOWNLOAD_RATE, default ${DEFAULT-VALUE}."})
     long maxDownloadRate;
 
     @Option(names = "--max-connect-rate", paramLabel = "N", defaultValue = "off",
             converter = Converters.ConnectRate.class,
             description = {"New upstream connections per second (e.g. 50 or 0.5); extra CONNECTs wait in order, up to "
                 + "the handshake timeout. off = no cap.",
-                "Env FYNTR_MAX_CONNECT_RATE, default off."})
+                "Env FYNTR_MAX_CONNECT_RATE, default ${DEFAULT-VALUE}."})
     double maxConnectRate;
 
     // ---- Destination policy
@@ -142,11 +147,11 @@ final class FyntrCommand {
     @Option(names = "--allow-port", paramLabel = "P", split = ",",
             converter = Converters.DestinationPort.class,
             description = {"Extra CONNECT destination ports (1-65535); repeatable.",
-                "Env FYNTR_ALLOW_PORT (comma list), default none (443 only)."})
+                "Env FYNTR_ALLOW_PORT (comma list), default none (" + ProxyDefaults.DEFAULT_ALLOWED_PORT + " only)."})
     List<Integer> allowPorts = new ArrayList<>();
 
     @Option(names = "--no-default-allow-port",
-            description = {"Do not allow port 443 implicitly.",
+            description = {"Do not allow port " + ProxyDefaults.DEFAULT_ALLOWED_PORT + " implicitly.",
                 "Env FYNTR_NO_DEFAULT_ALLOW_PORT (true/false), default off."})
     boolean noDefaultAllowPort;
 
@@ -181,7 +186,7 @@ final class FyntrCommand {
             converter = Converters.ThreatActionConverter.class,
             description = {"On a feed match: warn logs it and lets the request go on; block also refuses it (403, "
                 + "or SOCKS5 reply 0x02). block needs a --threat-feed-file.",
-                "Env FYNTR_THREAT_ACTION, default warn."})
+                "Env FYNTR_THREAT_ACTION, default ${DEFAULT-VALUE}."})
     ThreatAction threatAction;
 
     // ---- SOCKS5
@@ -189,7 +194,7 @@ final class FyntrCommand {
     @Option(names = "--socks5-port", paramLabel = "N", defaultValue = "off", converter = Converters.Socks5Port.class,
             description = {"Also listen for SOCKS5 (no auth, CONNECT only) on this port, with the same policy, feeds "
                 + "and limits; 0 = any free port (the chosen port is logged). off = no SOCKS5 listener.",
-                "Env FYNTR_SOCKS5_PORT, default off."})
+                "Env FYNTR_SOCKS5_PORT, default ${DEFAULT-VALUE}."})
     int socks5Port; // -1 = off, as the builder's default
 
     @Option(names = "--socks5-bind", paramLabel = "ADDR",
@@ -201,11 +206,12 @@ final class FyntrCommand {
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", converter = Converters.Level.class,
             description = {"error, warn, info, debug or trace. debug also shows stack traces.",
-                "Env FYNTR_LOG_LEVEL, default info."})
+                "Env FYNTR_LOG_LEVEL, default ${DEFAULT-VALUE}."})
     LogLevel logLevel;
 
     @Option(names = "--dry-run",
-            description = {"Check the configuration, print the startup line and exit 0 without listening.",
+            description = {"Check the configuration as a start does (scheduler, threat feeds, warnings), print the "
+                + "startup line and exit 0 without listening.",
                 "Env FYNTR_DRY_RUN (true/false), default off."})
     boolean dryRun;
 

@@ -22,10 +22,15 @@ import java.util.function.IntConsumer;
  * the build treats warnings as errors; if the class is missing or refuses a signal (e.g. under {@code -Xrs}),
  * {@link #installOsHandlers} says so and the command falls back to a shutdown hook, which still closes gracefully
  * but cannot see a second signal.
+ *
+ * <p>The waiting main thread is also woken when the proxy stops by itself ({@link #proxyStopped}, from
+ * {@code FyntrProxy.terminated()}), so that it learns of it at once instead of polling.
  */
 final class ShutdownSignals {
 
     private final CountDownLatch requested = new CountDownLatch(1);
+    /** Counted down by the first signal or by {@link #proxyStopped}, whichever comes first. */
+    private final CountDownLatch woken = new CountDownLatch(1);
     private final AtomicInteger received = new AtomicInteger();
     private final AtomicReference<String> first = new AtomicReference<>();
     private final IntConsumer halt;
@@ -45,6 +50,7 @@ final class ShutdownSignals {
         if (received.incrementAndGet() == 1) {
             first.set("SIG" + name);
             requested.countDown();
+            woken.countDown();
         } else {
             announce.accept("fyntr: second signal (SIG" + name + "): exiting now, without waiting for open tunnels");
             halt.accept(128 + number);
@@ -54,6 +60,23 @@ final class ShutdownSignals {
     /** Waits up to the timeout for the first signal; true once it has come. */
     boolean awaitRequest(long timeout, TimeUnit unit) throws InterruptedException {
         return requested.await(timeout, unit);
+    }
+
+    /**
+     * The proxy has stopped without a signal having asked for it (its event loop failed, or something else closed
+     * it): wakes {@link #awaitSignalOrStop}. It is not a signal: a later SIGINT/SIGTERM still counts as the first.
+     * Never blocks; called on whichever thread completes the proxy's {@code terminated()} stage.
+     */
+    void proxyStopped() {
+        woken.countDown();
+    }
+
+    /**
+     * Waits, without a timeout, for the first signal or {@link #proxyStopped}, whichever comes first (or came
+     * before the call); {@link #firstSignal} then tells which.
+     */
+    void awaitSignalOrStop() throws InterruptedException {
+        woken.await();
     }
 
     /** The first signal's name, e.g. {@code SIGTERM}, or {@code null} before it. */

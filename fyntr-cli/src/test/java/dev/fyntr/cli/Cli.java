@@ -1,5 +1,8 @@
 package dev.fyntr.cli;
 
+import dev.fyntr.transport.nio.FyntrProxy;
+import dev.fyntr.transport.nio.ProxySettings;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -7,15 +10,17 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
-/** Runs the command in-process with an injected environment, a fake resolver and captured output. */
+/**
+ * Runs the command in-process with an injected environment, a fake resolver and captured output. The scheduler
+ * lookup is the real one, with a second provider, {@link FifoSchedulerProvider}, made visible by
+ * {@link TestSchedulers}.
+ */
 final class Cli {
 
     /** Host names the fake resolver knows; anything else is unknown. Never real DNS. */
     static final Map<String, String> HOSTS = Map.of("localhost", "127.0.0.1", "proxy.internal.test", "192.0.2.10");
-
-    /** The scheduler names the fake lookup knows, as if these providers were installed. */
-    static final List<String> SCHEDULERS = List.of("drr", "fifo");
 
     private Cli() {
     }
@@ -32,6 +37,15 @@ final class Cli {
     }
 
     static Result run(Map<String, String> env, ShutdownSignals signals, String... args) {
+        return run(env, signals, proxy -> { }, args);
+    }
+
+    /**
+     * @param signals {@code null} for fresh ones that fail the test on a second signal
+     * @param started gets the running proxy, on the command's thread, just before the command waits for a signal
+     */
+    static Result run(Map<String, String> env, ShutdownSignals signals, Consumer<FyntrProxy> started,
+                      String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         PrintWriter errWriter = new PrintWriter(err, true);
@@ -39,9 +53,25 @@ final class Cli {
             throw new AssertionError("halt(" + status + ")");
         }, errWriter::println);
         FyntrCli.Context ctx = new FyntrCli.Context(env, new PrintWriter(out, true), errWriter, Cli::resolve,
-                Cli::findScheduler, s, false);
-        int status = FyntrCli.run(args, ctx);
+                s, false, started);
+        int status = TestSchedulers.call(() -> FyntrCli.run(args, ctx));
         return new Result(status, out.toString(), err.toString());
+    }
+
+    /**
+     * What a dry run with these arguments must print on stderr: each warning of the builder's own check
+     * ({@code ProxySettings.warnings()}) as a {@code fyntr: warning: } line, or nothing. For arguments the command
+     * accepts, with the default scheduler; binds resolve with the fake resolver.
+     */
+    static String dryRunWarnings(Map<String, String> env, String... args) throws Exception {
+        FyntrCommand o = FyntrCli.parse(args, env).options();
+        InetAddress socks5Bind = o.socks5Bind == null ? null : resolve(o.socks5Bind.strip());
+        ProxySettings settings = FyntrCli.configure(o, resolve(o.bind.strip()), socks5Bind).build();
+        StringBuilder lines = new StringBuilder();
+        for (String warning : settings.warnings()) {
+            lines.append("fyntr: warning: ").append(warning).append(System.lineSeparator());
+        }
+        return lines.toString();
     }
 
     static Result run(String... args) {
@@ -57,15 +87,6 @@ final class Cli {
             return InetAddress.getByName(host); // a literal: parsed, never looked up
         }
         throw new UnknownHostException(host + ": Name or service not known");
-    }
-
-    static String findScheduler(String name) {
-        String wanted = name == null ? "drr" : name;
-        if (!SCHEDULERS.contains(wanted)) {
-            throw new IllegalArgumentException("no scheduler named '" + wanted + "'; available: "
-                    + String.join(", ", SCHEDULERS));
-        }
-        return wanted;
     }
 
     static List<String> list(String... items) {

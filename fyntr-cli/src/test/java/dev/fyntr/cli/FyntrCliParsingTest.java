@@ -1,5 +1,6 @@
 package dev.fyntr.cli;
 
+import dev.fyntr.transport.nio.ProxyDefaults;
 import dev.fyntr.transport.nio.ThreatAction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -338,10 +339,11 @@ class FyntrCliParsingTest {
     }
 
     @Test
-    void shouldPrintTheStartupSummaryOnADryRunWithoutListening() {
+    void shouldPrintTheStartupSummaryOnADryRunWithoutListening() throws Exception {
         Cli.Result r = Cli.run("--dry-run", "--port", "0");
         assertEquals(0, r.status(), r.err());
-        assertEquals("", r.err());
+        // Nothing, unless the open-file limit is too low for 1000 connections: the builder's check warns then.
+        assertEquals(Cli.dryRunWarnings(Map.of(), "--dry-run", "--port", "0"), r.err());
         assertEquals("fyntr " + Version.get() + " would listen on 127.0.0.1:0 (scheduler drr, max 1000 connections, "
                 + "quantum auto, sparse-flow priority on, idle timeout 300s, handshake timeout 30s, "
                 + "connect timeout 3s, shutdown grace 10s; ports 443, allow-cidr none, deny-cidr built-in, "
@@ -388,6 +390,55 @@ class FyntrCliParsingTest {
                 + "fyntr has no authentication"), r.err());
         Cli.Result named = Cli.run("--dry-run", "--bind", "proxy.internal.test");
         assertTrue(named.err().contains("listening on 192.0.2.10"), named.err());
+    }
+
+    @Test
+    void shouldShowOnADryRunExactlyTheWarningsOfTheBuildersCheck() throws Exception {
+        // Every warning there is: a non-loopback listener, a non-loopback SOCKS5 listener, and no connection limit
+        // (the open-file limit is then the real one).
+        String[] args = {"--dry-run", "--bind", "proxy.internal.test", "--socks5-port", "1080", "--socks5-bind",
+            "0.0.0.0", "--max-connections", "0"};
+        Cli.Result r = Cli.run(args);
+        assertEquals(0, r.status(), r.err());
+        String expected = Cli.dryRunWarnings(Map.of(), args);
+        assertEquals(expected, r.err(), "each warning once, in the check's order, and nothing else");
+        assertTrue(r.errLines().get(0).startsWith("fyntr: warning: listening on 192.0.2.10, which is not a "
+                + "loopback address"), r.err());
+        assertTrue(r.errLines().get(1).startsWith("fyntr: warning: SOCKS5 listening on 0.0.0.0, which is not a "
+                + "loopback address"), r.err());
+        if (!System.getProperty("os.name").startsWith("Windows")) { // where the open-file limit can be read
+            assertEquals(3, r.errLines().size(), r.err());
+            assertTrue(r.errLines().get(2).startsWith("fyntr: warning: max connections is unlimited, so the "
+                    + "open-file limit ("), r.err());
+        }
+        assertTrue(r.out().contains("would listen on 192.0.2.10:9999"), r.out());
+    }
+
+    @Test
+    void shouldShowTheBuiltInDefaultsInTheHelpWhateverTheVariablesSay() {
+        Cli.Result r = Cli.run(Map.of("FYNTR_PORT", "8080", "FYNTR_IDLE_TIMEOUT", "5m", "FYNTR_LOG_LEVEL", "warn"),
+                "--help");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("Env FYNTR_PORT, default " + ProxyDefaults.PORT + "."), r.out());
+        assertTrue(r.out().contains("Env FYNTR_IDLE_TIMEOUT, default " + ProxyDefaults.IDLE_TIMEOUT_SECONDS + "."),
+                r.out());
+        assertTrue(r.out().contains("Env FYNTR_LOG_LEVEL, default info."), r.out());
+        assertTrue(r.out().contains("Env FYNTR_BIND, default " + ProxyDefaults.BIND_TEXT + "."), r.out());
+        assertTrue(r.out().contains("Listens on " + ProxyDefaults.BIND_TEXT + ":" + ProxyDefaults.PORT
+                + " by default"), r.out());
+        assertFalse(r.out().contains("${"), "every variable of the help is expanded: " + r.out());
+    }
+
+    @Test
+    void shouldTakeEveryListedDefaultFromProxyDefaults() throws Exception {
+        FyntrCommand o = parse(Map.of());
+        assertEquals(ProxyDefaults.BIND_TEXT, o.bind);
+        assertEquals(ProxyDefaults.PORT, o.port);
+        assertEquals(ProxyDefaults.MAX_CONNECTIONS, o.maxConnections);
+        assertEquals(ProxyDefaults.IDLE_TIMEOUT, o.idleTimeout);
+        assertEquals(ProxyDefaults.HANDSHAKE_TIMEOUT, o.handshakeTimeout);
+        assertEquals(ProxyDefaults.CONNECT_TIMEOUT, o.connectTimeout);
+        assertEquals(ProxyDefaults.SHUTDOWN_GRACE, o.shutdownGrace);
     }
 
     @ParameterizedTest

@@ -1,6 +1,7 @@
 package dev.fyntr.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,6 +61,33 @@ class OpenFileLimitEndToEndTest {
             proxy.sigterm();
             assertEquals(0, proxy.awaitExit(WAIT), proxy.output());
         }
+    }
+
+    @Test
+    void shouldWarnOnADryRunWhenTheOpenFileLimitIsTooLowForMaxConnections(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "needs bash for ulimit");
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n 1024 && exec \"$0\" \"$@\"",
+                ProxyProcess.JAVA));
+        command.addAll(ProxyProcess.LEAN_FLAGS);
+        command.addAll(List.of("-p", ProxyProcess.TARGET.resolve("lib") + java.io.File.pathSeparator
+                + ProxyProcess.TARGET.resolve("fyntr-cli.jar"), "-m", "dev.fyntr.cli", "--dry-run", "--port", "0"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("FYNTR_"));
+        Process process = builder.start();
+        try {
+            assertTrue(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the dry run still runs after " + WAIT);
+        } finally {
+            process.destroyForcibly();
+        }
+        String stderr = Files.readString(err);
+        assertEquals(0, process.exitValue(), stderr);
+        // The builder's check, which the start also logs: 1000 connections (the default) need 2 × 1000 + 64.
+        assertEquals("fyntr: warning: the open-file limit is 1024 but 1000 connections need up to 2064 descriptors; "
+                + "raise it (ulimit -n 2064, or LimitNOFILE= in a systemd unit) or lower --max-connections to 480",
+                stderr.strip());
+        assertTrue(Files.readString(out).contains(" would listen on 127.0.0.1:0 ("), Files.readString(out));
     }
 
     /** A GET (not CONNECT): any complete answer proves the proxy accepts and serves again. */

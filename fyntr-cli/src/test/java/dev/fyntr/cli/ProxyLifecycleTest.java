@@ -1,5 +1,6 @@
 package dev.fyntr.cli;
 
+import dev.fyntr.transport.nio.FyntrProxy;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real start and stop, in-process, with the signal delivered by the test. Needs the transport. */
@@ -47,5 +49,30 @@ class ProxyLifecycleTest {
         assertEquals(FyntrCli.EXIT_OK, r.status(), r.err());
         assertEquals("", r.err());
         assertFalse(halts.iterator().hasNext());
+    }
+
+    @Test
+    void shouldExit1WithItsMessageAsSoonAsTheProxyStopsByItself() throws Exception {
+        List<Integer> halts = new ArrayList<>();
+        ShutdownSignals signals = new ShutdownSignals(halts::add, m -> { });
+        CompletableFuture<FyntrProxy> running = new CompletableFuture<>();
+        CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(
+                () -> Cli.run(Map.of(), signals, running::complete, "--port", "0", "--shutdown-grace", "0"));
+        try {
+            FyntrProxy proxy = running.get(30, TimeUnit.SECONDS);
+            // Not through the command and without a signal: to the command, the proxy stopped by itself. Only
+            // the proxy's terminated() can tell it so; it waits without a timeout.
+            proxy.close();
+            Cli.Result r = run.get(30, TimeUnit.SECONDS);
+            assertEquals(FyntrCli.EXIT_FAILURE, r.status(), r.err());
+            assertEquals(List.of("fyntr: the proxy stopped unexpectedly; see the log above"), r.errLines());
+            assertEquals("", r.out());
+            assertNull(signals.firstSignal());
+        } finally {
+            if (!run.isDone()) {
+                signals.signal("TERM", 15); // a failed test must not leave the command waiting
+            }
+        }
+        assertEquals(List.of(), halts);
     }
 }

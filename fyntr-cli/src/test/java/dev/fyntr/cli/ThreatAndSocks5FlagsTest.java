@@ -16,6 +16,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -94,11 +95,13 @@ class ThreatAndSocks5FlagsTest {
     // ---- dry run
 
     @Test
-    void shouldShowFeedsAndSocks5InTheDryRunSummary() throws IOException {
+    void shouldShowFeedsAndSocks5InTheDryRunSummary() throws Exception {
         Path feed = Files.writeString(dir.resolve("feed.txt"), "evil.example\n");
         Cli.Result r = Cli.run(Map.of("FYNTR_THREAT_FEED_FILE", feed.toString()), "--dry-run", "--socks5-port", "0");
         assertEquals(0, r.status(), r.err());
-        assertEquals("", r.err());
+        // Nothing, unless the open-file limit is too low for 1000 connections: the builder's check warns then.
+        assertEquals(Cli.dryRunWarnings(Map.of("FYNTR_THREAT_FEED_FILE", feed.toString()), "--dry-run",
+                "--socks5-port", "0"), r.err());
         assertTrue(r.out().contains("; threat feeds " + feed + " (action warn); SOCKS5 on 127.0.0.1:0)"), r.out());
     }
 
@@ -149,6 +152,22 @@ class ThreatAndSocks5FlagsTest {
         assertEquals(FyntrCli.EXIT_FAILURE, debug.status());
         assertTrue(debug.errLines().size() > 1 && debug.err().contains("ThreatFeedException"),
                 "stack trace at level debug: " + debug.err());
+    }
+
+    @Test
+    void shouldExit1OnADryRunForFeedsWithoutAUsableEntryAsARealStartDoes() throws IOException {
+        // Comments and a rule the loader skips: the files open and read, but hold nothing to match.
+        Path comments = Files.writeString(dir.resolve("comments.txt"), "# nothing here\n");
+        Path options = Files.writeString(dir.resolve("options.txt"), "||ads.example^$third-party\n");
+        String feeds = comments + "," + options;
+        Cli.Result dryRun = Cli.run("--threat-feed-file", feeds, "--dry-run");
+        Cli.Result start = runOnce("--threat-feed-file", feeds, "--port", "0");
+        assertEquals(FyntrCli.EXIT_FAILURE, dryRun.status(), dryRun.err());
+        assertEquals(List.of("fyntr: threat feed files " + comments + ", " + options + " hold no usable entry "
+                + "(2 lines, 1 unsupported); expected one domain, IP, CIDR or ||domain^ per line"), dryRun.errLines());
+        assertEquals("", dryRun.out(), "no startup line");
+        assertEquals(FyntrCli.EXIT_FAILURE, start.status(), start.err());
+        assertEquals(start.err(), dryRun.err());
     }
 
     @Test

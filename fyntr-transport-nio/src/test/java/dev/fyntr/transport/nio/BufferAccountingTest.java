@@ -32,7 +32,7 @@ class BufferAccountingTest {
             byte[] block = new byte[64 * 1024];
             try {
                 for (int i = 0; i < 1024; i++) {
-                    c.socket.getOutputStream().write(block);
+                    c.out.write(block);
                 }
             } catch (java.io.IOException closed) {
                 // expected: the test resets or closes this client

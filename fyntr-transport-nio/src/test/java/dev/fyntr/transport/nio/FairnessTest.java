@@ -40,7 +40,7 @@ class FairnessTest {
                 uploaders.execute(() -> {
                     byte[] block = new byte[64 * 1024];
                     try {
-                        OutputStream out = c.socket.getOutputStream();
+                        OutputStream out = c.out;
                         while (!stop.get()) {
                             out.write(block);
                         }
@@ -56,7 +56,7 @@ class FairnessTest {
                 assertEquals(200, interactive.connect("127.0.0.1:" + echo.port()).status());
                 Socket s = interactive.socket;
                 s.setSoTimeout(10_000); // generous: a starved flow fails here instead of hanging
-                OutputStream out = s.getOutputStream();
+                OutputStream out = interactive.out;
                 InputStream in = s.getInputStream();
                 byte[] ping = new byte[64];
                 for (int i = 0; i < 100; i++) {

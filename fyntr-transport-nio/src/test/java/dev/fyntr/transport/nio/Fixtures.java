@@ -50,6 +50,26 @@ final class Fixtures {
         }
     }
 
+    /** Linux's maximum of an autotuned TCP buffer ({@code tcp_rmem} or {@code tcp_wmem}); 32 MiB elsewhere. */
+    static long tcpBufferMax(String name) throws IOException {
+        Path p = Path.of("/proc/sys/net/ipv4", name);
+        if (!Files.isReadable(p)) {
+            return 32L * 1024 * 1024; // no Linux: a generous stand-in (macOS caps socket buffers at 8 MiB)
+        }
+        // One line, "min default max". Read as lines: Files.readString returns only part of a /proc/sys file.
+        String[] minDefaultMax = Files.readAllLines(p).get(0).strip().split("\\s+");
+        return Long.parseLong(minDefaultMax[2]);
+    }
+
+    /**
+     * The kernel's size of a buffer the JDK reports as {@code reported}: Linux doubles a requested size (for its own
+     * bookkeeping) and the JDK halves it again when it reads it back; counting it double is right on Linux and
+     * only generous elsewhere.
+     */
+    static long kernelBufferBytes(int reported) {
+        return 2L * reported;
+    }
+
     /** Open descriptors of this process (Linux), or -1 where /proc is missing. */
     static long openFileDescriptors() {
         Path fds = Path.of("/proc/self/fd");

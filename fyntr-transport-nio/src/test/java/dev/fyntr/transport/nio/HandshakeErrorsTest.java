@@ -1,7 +1,7 @@
 package dev.fyntr.transport.nio;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,22 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Every status code of docs/policy-and-errors.md#error-responses through raw sockets, and the exact shape of an error response. */
 class HandshakeErrorsTest {
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T c) {
-        toClose.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private FyntrProxy proxy(FyntrProxyBuilder b) throws IOException {
-        return track(b.start());
+        return closer.add(b.start());
     }
 
     private static void assertErrorShape(ProxyClient.Response r, int status, String proxyStatusError) {

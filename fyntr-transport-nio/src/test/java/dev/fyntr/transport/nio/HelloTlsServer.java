@@ -116,7 +116,7 @@ final class HelloTlsServer implements AutoCloseable {
             }
             head.write(b);
         }
-        OutputStream out = s.getOutputStream();
+        OutputStream out = BoundedWrites.outputOf(s);
         out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + BODY.length()
                 + "\r\nConnection: close\r\n\r\n" + BODY).getBytes(StandardCharsets.US_ASCII));
         out.flush();

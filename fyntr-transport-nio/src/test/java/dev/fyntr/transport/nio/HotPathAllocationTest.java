@@ -37,7 +37,7 @@ class HotPathAllocationTest {
                     .filter(t -> t.isAlive() && t.getName().startsWith("fyntr-loop-"))
                     .max(java.util.Comparator.comparingInt(t -> Integer.parseInt(t.getName().substring(11))))
                     .orElseThrow();
-            OutputStream out = c.socket.getOutputStream();
+            OutputStream out = c.out;
             byte[] block = new byte[64 * 1024];
             // Warm up: JIT compilation, buffer pool growth, queue arrays reaching their size.
             for (long sent = 0; sent < 32 * MIB; sent += block.length) {

@@ -69,7 +69,7 @@ class LifecycleTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            s.getOutputStream().write("done".getBytes());
+            BoundedWrites.outputOf(s).write("done".getBytes());
             s.shutdownOutput();
         })) {
             FyntrProxy proxy = Fixtures.proxyTo(server.port()).shutdownGrace(Duration.ofSeconds(20)).start();

@@ -3,6 +3,7 @@ package dev.fyntr.transport.nio;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -10,26 +11,42 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** A raw-socket client of the proxy: sends a request head and parses the response head. */
+/**
+ * A raw-socket client of the proxy: sends a request head and parses the response head. Every read and every write
+ * is bounded by the socket's {@code SO_TIMEOUT} (20 s unless a test changes it): write through {@link #out}, never
+ * through {@code socket.getOutputStream()}, see {@link BoundedWrites}.
+ */
 final class ProxyClient implements AutoCloseable {
 
     final Socket socket;
+    /** The socket's output; a write that the proxy does not take in time fails and closes the socket. */
+    final OutputStream out;
 
     ProxyClient(FyntrProxy proxy) throws IOException {
+        this(proxy, 0);
+    }
+
+    /**
+     * @param receiveBufferBytes if {@code > 0}, a fixed receive buffer, set before connecting (so that it applies
+     *                           from the SYN; it also switches off the kernel's autotuning)
+     */
+    ProxyClient(FyntrProxy proxy, int receiveBufferBytes) throws IOException {
         socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
         socket.setSoTimeout(20_000); // every read is bounded: a hung proxy fails the test, not the build
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress(TestServers.LOOPBACK, proxy.port()), 10_000);
+        out = BoundedWrites.outputOf(socket);
     }
 
     ProxyClient send(String text) throws IOException {
-        socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
-        socket.getOutputStream().flush();
-        return this;
+        return send(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     ProxyClient send(byte[] bytes) throws IOException {
-        socket.getOutputStream().write(bytes);
+        out.write(bytes);
         return this;
     }
 
@@ -78,6 +95,11 @@ final class ProxyClient implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close();
+    }
+
+    @Override
+    public String toString() {
+        return "proxy client " + socket.getLocalSocketAddress() + " -> " + socket.getRemoteSocketAddress();
     }
 
     record Response(int status, String statusLine, Map<String, String> headers, String body, String head) {

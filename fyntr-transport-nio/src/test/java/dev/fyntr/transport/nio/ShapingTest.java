@@ -1,7 +1,8 @@
 package dev.fyntr.transport.nio;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,33 +38,29 @@ class ShapingTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final Closer closer = new Closer();
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "shaping-test");
         t.setDaemon(true);
         return t;
     });
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-        pool.shutdownNow();
-        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
-    }
-
-    private <T extends AutoCloseable> T track(T c) {
-        toClose.add(c);
-        return c;
+    /** Registered first, so closed last: the client threads end once their sockets are closed. */
+    @BeforeEach
+    void stopThePoolLast() {
+        closer.add(() -> {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "shaping-test threads still running");
+        });
     }
 
     @Test
     void shouldDeliverEveryByteUnderMaxRateAndReportWhatWasHeldBack() throws Exception {
         long rate = 2_000_000;
         ConcurrentLinkedQueue<String> results = new ConcurrentLinkedQueue<>();
-        TestServers.Server sink = track(TestServers.sink(results::add));
-        FyntrProxy proxy = track(Fixtures.proxyTo(sink.port()).maxRate(rate).start());
+        TestServers.Server sink = closer.add(TestServers.sink(results::add));
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(sink.port()).maxRate(rate).start());
         int flows = 4;
         int size = 512 * 1024;
         List<String> expected = new ArrayList<>();
@@ -73,7 +70,7 @@ class ShapingTest {
             byte[] data = new byte[size];
             new Random(i).nextBytes(data);
             expected.add(size + ":" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)));
-            ProxyClient c = track(new ProxyClient(proxy));
+            ProxyClient c = closer.add(new ProxyClient(proxy));
             c.socket.setSoTimeout(60_000); // the sink answers only after the whole upload
             assertEquals(200, c.connect("127.0.0.1:" + sink.port()).status());
             replies.add(pool.submit(() -> {
@@ -106,13 +103,13 @@ class ShapingTest {
     @Test
     void shouldChangeTheUploadCapAtRunTime() throws Exception {
         ConcurrentLinkedQueue<String> results = new ConcurrentLinkedQueue<>();
-        TestServers.Server sink = track(TestServers.sink(results::add));
-        FyntrProxy proxy = track(Fixtures.proxyTo(sink.port()).start());
+        TestServers.Server sink = closer.add(TestServers.sink(results::add));
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(sink.port()).start());
         assertEquals(0, proxy.stats().shaping().maxRateBytesPerSecond());
         proxy.maxRate(20_000);
         assertEquals(20_000, proxy.stats().shaping().maxRateBytesPerSecond()); // messages are handled in order
 
-        ProxyClient c = track(new ProxyClient(proxy));
+        ProxyClient c = closer.add(new ProxyClient(proxy));
         c.socket.setSoTimeout(60_000);
         assertEquals(200, c.connect("127.0.0.1:" + sink.port()).status());
         byte[] data = new byte[2 * 1024 * 1024]; // 100 s at 20 kB/s
@@ -139,13 +136,13 @@ class ShapingTest {
         int size = 3 * 1024 * 1024;
         byte[] data = new byte[size];
         new Random(3).nextBytes(data);
-        TestServers.Server source = track(new TestServers.Server(s -> {
-            s.getOutputStream().write(data);
+        TestServers.Server source = closer.add(new TestServers.Server(s -> {
+            BoundedWrites.outputOf(s).write(data);
             s.shutdownOutput();
             s.getInputStream().read(); // until the client closes
         }));
-        FyntrProxy proxy = track(Fixtures.proxyTo(source.port()).maxDownloadRate(rate).start());
-        ProxyClient c = track(new ProxyClient(proxy));
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(source.port()).maxDownloadRate(rate).start());
+        ProxyClient c = closer.add(new ProxyClient(proxy));
         c.socket.setSoTimeout(60_000);
         long start = System.nanoTime();
         assertEquals(200, c.connect("127.0.0.1:" + source.port()).status());
@@ -165,12 +162,12 @@ class ShapingTest {
     void shouldEstablishPacedConnectsInArrivalOrderAndNotAllInTheFirstBurst() throws Exception {
         int n = 12;
         double perSecond = 5; // burst 5, then one every 200 ms
-        OrderedServer upstream = track(new OrderedServer());
-        FyntrProxy proxy = track(Fixtures.proxyTo(upstream.port()).maxConnectRate(perSecond).start());
+        OrderedServer upstream = closer.add(new OrderedServer());
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(upstream.port()).maxConnectRate(perSecond).start());
         List<ProxyClient> clients = new ArrayList<>();
         long firstSend = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            ProxyClient c = track(new ProxyClient(proxy));
+            ProxyClient c = closer.add(new ProxyClient(proxy));
             clients.add(c);
             c.send("CONNECT 127.0.0.1:" + upstream.port() + " HTTP/1.1\r\n\r\n");
             int submitted = i + 1;
@@ -208,13 +205,13 @@ class ShapingTest {
 
     @Test
     void shouldAnswer503WithRetryAfterWhenTheHandshakeDeadlinePassesWhileWaiting() throws Exception {
-        TestServers.Server echo = track(TestServers.echo());
+        TestServers.Server echo = closer.add(TestServers.echo());
         // One connection per 1000 s: the burst of one goes to the first request, the second must wait.
-        FyntrProxy proxy = track(Fixtures.proxyTo(echo.port()).maxConnectRate(0.001)
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(echo.port()).maxConnectRate(0.001)
                 .handshakeTimeout(Duration.ofMillis(500)).start());
-        ProxyClient first = track(new ProxyClient(proxy));
+        ProxyClient first = closer.add(new ProxyClient(proxy));
         assertEquals(200, first.connect("127.0.0.1:" + echo.port()).status());
-        ProxyClient second = track(new ProxyClient(proxy));
+        ProxyClient second = closer.add(new ProxyClient(proxy));
         ProxyClient.Response r = second.connect("127.0.0.1:" + echo.port());
         assertEquals(503, r.status());
         assertNotNull(r.header("Retry-After"), r.head());
@@ -233,12 +230,12 @@ class ShapingTest {
 
     @Test
     void shouldReleaseWaitingConnectsWhenTheRateIsTurnedOffOrTheProxyCloses() throws Exception {
-        TestServers.Server echo = track(TestServers.echo());
+        TestServers.Server echo = closer.add(TestServers.echo());
         FyntrProxy proxy = Fixtures.proxyTo(echo.port()).maxConnectRate(0.001).start();
         try {
-            ProxyClient first = track(new ProxyClient(proxy));
+            ProxyClient first = closer.add(new ProxyClient(proxy));
             assertEquals(200, first.connect("127.0.0.1:" + echo.port()).status());
-            ProxyClient second = track(new ProxyClient(proxy));
+            ProxyClient second = closer.add(new ProxyClient(proxy));
             second.send("CONNECT 127.0.0.1:" + echo.port() + " HTTP/1.1\r\n\r\n");
             Fixtures.await("the second waits", WAIT, () -> proxy.stats().shaping().connectsWaiting() == 1);
             proxy.maxConnectRate(0);
@@ -246,9 +243,9 @@ class ShapingTest {
             assertEquals(0, proxy.stats().shaping().connectsWaiting());
 
             proxy.maxConnectRate(0.001); // a fresh bucket: full again, with its burst of one
-            ProxyClient third = track(new ProxyClient(proxy));
+            ProxyClient third = closer.add(new ProxyClient(proxy));
             assertEquals(200, third.connect("127.0.0.1:" + echo.port()).status());
-            ProxyClient fourth = track(new ProxyClient(proxy));
+            ProxyClient fourth = closer.add(new ProxyClient(proxy));
             fourth.send("CONNECT 127.0.0.1:" + echo.port() + " HTTP/1.1\r\n\r\n");
             Fixtures.await("the fourth waits", WAIT, () -> proxy.stats().shaping().connectsWaiting() == 1);
         } finally {

@@ -1,7 +1,7 @@
 package dev.fyntr.transport.nio;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -39,35 +38,24 @@ class Socks5Test {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     @TempDir
     Path dir;
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T c) {
-        toClose.add(c);
-        return c;
-    }
-
     private FyntrProxy socksProxy(FyntrProxyBuilder b) throws IOException {
-        return track(b.socks5Port(0).start());
+        return closer.add(b.socks5Port(0).start());
     }
 
     private SocksClient client(FyntrProxy proxy) throws IOException {
-        return track(new SocksClient(proxy));
+        return closer.add(new SocksClient(proxy));
     }
 
     /** Tells each client the port it connected from (the proxy's upstream local port), then echoes. */
     private TestServers.Server portEcho() throws IOException {
-        return track(new TestServers.Server(s -> {
-            OutputStream out = s.getOutputStream();
+        return closer.add(new TestServers.Server(s -> {
+            OutputStream out = BoundedWrites.outputOf(s);
             out.write((s.getPort() + "\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();
@@ -126,8 +114,8 @@ class Socks5Test {
         } catch (IOException e) {
             assumeTrue(false, "no IPv6 loopback here: " + e);
         }
-        TestServers.Server server = track(new TestServers.Server(s -> {
-            s.getOutputStream().write("v6\n".getBytes(StandardCharsets.US_ASCII));
+        TestServers.Server server = closer.add(new TestServers.Server(s -> {
+            BoundedWrites.outputOf(s).write("v6\n".getBytes(StandardCharsets.US_ASCII));
             s.shutdownOutput();
         }, bound6(v6), 16));
         FyntrProxy proxy = socksProxy(Fixtures.proxyTo(server.port()).allowCidrs("::1/128"));
@@ -172,7 +160,7 @@ class Socks5Test {
     @Test
     void shouldHalfCloseLikeHttpTunnels() throws Exception {
         List<String> results = new java.util.concurrent.CopyOnWriteArrayList<>();
-        TestServers.Server sink = track(TestServers.sink(results::add));
+        TestServers.Server sink = closer.add(TestServers.sink(results::add));
         FyntrProxy proxy = socksProxy(Fixtures.proxyTo(sink.port()));
         SocksClient c = client(proxy);
         assertEquals(0, c.connect("sink.test", sink.port()).code());
@@ -338,7 +326,7 @@ class Socks5Test {
             // Unresolved: the JDK sends the name (ATYP 3) instead of resolving it locally.
             s.connect(InetSocketAddress.createUnresolved("echo.test", server.port()), 10_000);
             readLine(s);
-            s.getOutputStream().write("jdk".getBytes(StandardCharsets.US_ASCII));
+            BoundedWrites.outputOf(s).write("jdk".getBytes(StandardCharsets.US_ASCII));
             assertEquals("jdk", new String(s.getInputStream().readNBytes(3), StandardCharsets.US_ASCII));
         }
     }
@@ -367,7 +355,7 @@ class Socks5Test {
 
     @Test
     void shouldBeOffByDefaultAndListenOnTheBindAddressWhenOn() throws Exception {
-        FyntrProxy plain = track(Fixtures.proxyTo(443).start());
+        FyntrProxy plain = closer.add(Fixtures.proxyTo(443).start());
         assertTrue(plain.socks5Address().isEmpty());
         FyntrProxy socks = socksProxy(Fixtures.proxyTo(443));
         InetSocketAddress a = socks.socks5Address().orElseThrow();
@@ -387,7 +375,7 @@ class Socks5Test {
     void shouldFailToStartWhenTheSocksPortIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, TestServers.LOOPBACK)) {
             BindException e = assertThrows(BindException.class,
-                    () -> track(Fixtures.proxyTo(443).socks5Port(taken.getLocalPort()).start()));
+                    () -> closer.add(Fixtures.proxyTo(443).socks5Port(taken.getLocalPort()).start()));
             assertTrue(e.getMessage().contains("SOCKS5") && e.getMessage().contains(
                     String.valueOf(taken.getLocalPort())), e.getMessage());
         }

@@ -60,9 +60,8 @@ class Socks5TlsTest {
             raw.connect(InetSocketAddress.createUnresolved(HelloTlsServer.HOST, https.port()), 10_000);
             try (SSLSocket tls = (SSLSocket) https.context.getSocketFactory().createSocket(raw, HelloTlsServer.HOST,
                     https.port(), true)) {
-                tls.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + HelloTlsServer.HOST + "\r\n\r\n")
+                BoundedWrites.outputOf(tls).write(("GET / HTTP/1.1\r\nHost: " + HelloTlsServer.HOST + "\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
-                tls.getOutputStream().flush();
                 String response = new String(tls.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
                 assertTrue(response.startsWith("HTTP/1.1 200 OK") && response.endsWith(HelloTlsServer.BODY),
                         response);

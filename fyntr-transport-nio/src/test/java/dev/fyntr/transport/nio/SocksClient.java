@@ -3,12 +3,16 @@ package dev.fyntr.transport.nio;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
-/** A raw-socket SOCKS5 client for tests: every step explicit, every read bounded by the socket timeout. */
+/**
+ * A raw-socket SOCKS5 client for tests: every step explicit, every read and write bounded by the socket timeout
+ * (writes through {@link #out}, see {@link BoundedWrites}).
+ */
 final class SocksClient implements AutoCloseable {
 
     /** A parsed SOCKS5 reply: the code and the bound address it carries. */
@@ -17,6 +21,8 @@ final class SocksClient implements AutoCloseable {
 
     final Socket socket;
     final DataInputStream in;
+    /** The socket's output; a write that the proxy does not take in time fails and closes the socket. */
+    final OutputStream out;
 
     SocksClient(FyntrProxy proxy) throws IOException {
         socket = new Socket();
@@ -24,11 +30,11 @@ final class SocksClient implements AutoCloseable {
         socket.setTcpNoDelay(true);
         socket.connect(proxy.socks5Address().orElseThrow(), 10_000);
         in = new DataInputStream(socket.getInputStream());
+        out = BoundedWrites.outputOf(socket);
     }
 
     SocksClient send(byte[] bytes) throws IOException {
-        socket.getOutputStream().write(bytes);
-        socket.getOutputStream().flush();
+        out.write(bytes);
         return this;
     }
 
@@ -100,5 +106,10 @@ final class SocksClient implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SOCKS5 client " + socket.getLocalSocketAddress() + " -> " + socket.getRemoteSocketAddress();
     }
 }

@@ -3,12 +3,14 @@ package dev.fyntr.transport.nio;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,7 +20,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/** Blocking loopback servers for tests: a thread per connection, closed by {@link #close()}. */
+/**
+ * Blocking loopback servers for tests: a thread per connection, closed by {@link Server#close()}, which fails the
+ * test if a handler failed. The echo and sink servers' writes are bounded ({@link BoundedWrites}).
+ */
 final class TestServers {
 
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -26,7 +31,14 @@ final class TestServers {
     private TestServers() {
     }
 
-    /** A loopback server running {@code handler} for each accepted socket. */
+    /**
+     * A loopback server running {@code handler} for each accepted socket. What a handler throws is a failure of the
+     * test that owns the server: {@link #close()} throws an {@link AssertionError} listing every such error (and
+     * handler threads still running after it), so a broken server thread cannot pass silently. A test that provokes
+     * a server error on purpose says so: its handler catches the exception it expects, or the test takes it with
+     * {@link #takeErrors()} and checks it. I/O failures once {@code close()} has begun are not errors: they are
+     * what closing the sockets under the handlers' feet causes.
+     */
     static final class Server implements AutoCloseable {
         final ServerSocket socket;
         private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
@@ -35,7 +47,8 @@ final class TestServers {
             return t;
         });
         private final List<Socket> accepted = new CopyOnWriteArrayList<>();
-        final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        private volatile boolean closing;
 
         Server(SocketHandler handler) throws IOException {
             this(handler, 1024);
@@ -64,20 +77,26 @@ final class TestServers {
                     try {
                         s = socket.accept();
                     } catch (IOException e) {
+                        failed("accept", e);
                         return;
                     }
                     accepted.add(s);
                     pool.execute(() -> {
                         try (s) {
                             handler.handle(s);
-                        } catch (IOException e) {
-                            errors.add(e);
-                        } catch (RuntimeException | AssertionError e) {
-                            errors.add(e);
+                        } catch (IOException | RuntimeException | AssertionError e) {
+                            failed("connection from " + s.getRemoteSocketAddress(), e);
                         }
                     });
                 }
             });
+        }
+
+        private void failed(String where, Throwable e) {
+            if (closing && (e instanceof IOException || e instanceof UncheckedIOException)) {
+                return; // a socket closed under the handler's feet by close(): not the handler's failure
+            }
+            errors.add(new AssertionError(where + ": " + e, e));
         }
 
         private static ServerSocket unbound(int receiveBufferBytes) throws IOException {
@@ -96,18 +115,56 @@ final class TestServers {
             return new InetSocketAddress(LOOPBACK, port());
         }
 
+        /** The handler errors so far, removed: for a test that expects some and checks them itself. */
+        List<Throwable> takeErrors() {
+            List<Throwable> taken = new ArrayList<>();
+            for (Throwable e = errors.poll(); e != null; e = errors.poll()) {
+                taken.add(e);
+            }
+            return taken;
+        }
+
+        /**
+         * Stops accepting, closes every accepted socket and ends the handler threads; then fails if a handler
+         * threw, or if handler threads are still running 5 s later.
+         */
         @Override
         public void close() throws IOException {
-            socket.close();
-            for (Socket s : accepted) {
-                s.close();
-            }
-            pool.shutdownNow();
+            closing = true;
             try {
-                pool.awaitTermination(5, TimeUnit.SECONDS);
+                socket.close();
+                for (Socket s : accepted) {
+                    s.close();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            boolean ended;
+            try {
+                ended = pool.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                ended = false;
             }
+            List<Throwable> failures = takeErrors();
+            if (!failures.isEmpty() || !ended) {
+                StringBuilder message = new StringBuilder(this + ": ");
+                if (!ended) {
+                    message.append("handler threads still running 5 s after close; ");
+                }
+                message.append(failures.size()).append(" handler error(s)");
+                for (Throwable f : failures) {
+                    message.append("\n  ").append(f.getMessage());
+                }
+                AssertionError error = new AssertionError(message.toString());
+                failures.forEach(error::addSuppressed);
+                throw error;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "test server on " + socket.getLocalSocketAddress();
         }
     }
 
@@ -121,7 +178,7 @@ final class TestServers {
         return new Server(s -> {
             s.setTcpNoDelay(true);
             InputStream in = s.getInputStream();
-            OutputStream out = s.getOutputStream();
+            OutputStream out = BoundedWrites.outputOf(s);
             byte[] buf = new byte[64 * 1024];
             for (int n; (n = in.read(buf)) >= 0; ) {
                 out.write(buf, 0, n);
@@ -143,7 +200,7 @@ final class TestServers {
             }
             String hex = HexFormat.of().formatHex(md.digest());
             results.accept(total + ":" + hex);
-            s.getOutputStream().write((hex + "\n").getBytes());
+            BoundedWrites.outputOf(s).write((hex + "\n").getBytes());
             s.shutdownOutput();
         });
     }

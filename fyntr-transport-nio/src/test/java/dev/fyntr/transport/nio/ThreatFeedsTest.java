@@ -1,7 +1,7 @@
 package dev.fyntr.transport.nio;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -9,8 +9,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,22 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Threat feeds end to end over HTTP CONNECT (docs/threats-and-socks5.md#threat-feeds): warn lets the tunnel through, block answers 403. */
 class ThreatFeedsTest {
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T c) {
-        toClose.add(c);
-        return c;
-    }
 
     private Path feed(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text);
@@ -42,9 +29,9 @@ class ThreatFeedsTest {
 
     @Test
     void shouldLetMatchesThroughAndLogThemWhenWarning() throws Exception {
-        TestServers.Server echo = track(TestServers.echo());
+        TestServers.Server echo = closer.add(TestServers.echo());
         Path f = feed("domains.txt", "# test feed\nevil.test\n");
-        FyntrProxy proxy = track(Fixtures.proxyTo(echo.port()).threatFeedFiles(f).start());
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(echo.port()).threatFeedFiles(f).start());
         String log = captureStderr(() -> {
             try (ProxyClient c = new ProxyClient(proxy)) {
                 assertEquals(200, c.connect("api.evil.test:" + echo.port()).status());
@@ -58,9 +45,9 @@ class ThreatFeedsTest {
 
     @Test
     void shouldAnswer403NamingTheRuleWhenBlocking() throws Exception {
-        TestServers.Server echo = track(TestServers.echo());
+        TestServers.Server echo = closer.add(TestServers.echo());
         Path f = feed("domains.txt", "||evil.test^\n");
-        FyntrProxy proxy = track(Fixtures.proxyTo(echo.port()).threatFeedFiles(f)
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(echo.port()).threatFeedFiles(f)
                 .threatAction(ThreatAction.BLOCK).start());
         try (ProxyClient c = new ProxyClient(proxy)) {
             ProxyClient.Response r = c.connect("api.evil.test:" + echo.port());
@@ -77,9 +64,9 @@ class ThreatFeedsTest {
 
     @Test
     void shouldCheckResolvedAddressesAndLiterals() throws Exception {
-        TestServers.Server echo = track(TestServers.echo());
+        TestServers.Server echo = closer.add(TestServers.echo());
         Path f = feed("ips.txt", "127.0.0.0/30\n");
-        FyntrProxy proxy = track(Fixtures.proxyTo(echo.port()).threatFeedFiles(f)
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(echo.port()).threatFeedFiles(f)
                 .threatAction(ThreatAction.BLOCK).start());
         try (ProxyClient c = new ProxyClient(proxy)) {
             ProxyClient.Response r = c.connect("fine.test:" + echo.port()); // resolves to 127.0.0.1
@@ -105,7 +92,7 @@ class ThreatFeedsTest {
     void shouldFailToStartNamingAnUnreadableFeed() {
         Path missing = dir.resolve("nope.txt");
         IOException e = assertThrows(IOException.class,
-                () -> track(Fixtures.proxyTo(443).threatFeedFiles(missing).start()));
+                () -> closer.add(Fixtures.proxyTo(443).threatFeedFiles(missing).start()));
         assertEquals("cannot read threat feed file " + missing + ": no such file", e.getMessage());
     }
 
@@ -113,7 +100,7 @@ class ThreatFeedsTest {
     void shouldFailToStartWhenTheFeedsHoldNoUsableEntry() throws Exception {
         Path f = feed("empty.txt", "# nothing\n||x.test^$third-party\n");
         IOException e = assertThrows(IOException.class,
-                () -> track(Fixtures.proxyTo(443).threatFeedFiles(f).start()));
+                () -> closer.add(Fixtures.proxyTo(443).threatFeedFiles(f).start()));
         assertTrue(e.getMessage().startsWith("threat feed file " + f + " holds no usable entry"), e.getMessage());
     }
 
