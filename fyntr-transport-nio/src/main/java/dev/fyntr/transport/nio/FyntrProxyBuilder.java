@@ -38,6 +38,7 @@ public final class FyntrProxyBuilder {
     private Duration resolveTimeout = ProxyDefaults.RESOLVE_TIMEOUT;
     private Duration shutdownGrace = ProxyDefaults.SHUTDOWN_GRACE;
     private String scheduler;
+    private SchedulerProvider schedulerProvider;
     private int fixedQuantumBytes; // 0 = adaptive
     private boolean sparseFlowPriority = true;
     private long maxRateBytesPerSecond;         // 0 = off
@@ -120,6 +121,16 @@ public final class FyntrProxyBuilder {
      */
     public FyntrProxyBuilder scheduler(String name) {
         this.scheduler = name == null ? null : name.strip().toLowerCase(Locale.ROOT);
+        return this;
+    }
+
+    /**
+     * A scheduler provider given directly instead of found by name through {@code ServiceLoader}: for an
+     * embedder whose scheduler is not packaged as a service. It wins over {@link #scheduler(String)}. Its calls
+     * are guarded like any plug-in's: one that throws is replaced by the built-in DRR (docs/schedulers.md).
+     */
+    public FyntrProxyBuilder scheduler(SchedulerProvider provider) {
+        this.schedulerProvider = Objects.requireNonNull(provider, "provider");
         return this;
     }
 
@@ -331,7 +342,8 @@ public final class FyntrProxyBuilder {
      */
     public ProxySettings build() throws ThreatFeedException {
         ProxyConfig config = config();
-        SchedulerProvider provider = Schedulers.provider(config.scheduler().name());
+        SchedulerProvider provider = schedulerProvider != null ? schedulerProvider
+                : Schedulers.provider(config.scheduler().name());
         ThreatGuard threats = ThreatGuard.load(config.threats().feedFiles(), config.threats().action());
         return new ProxySettings(config, provider, threats, StartupWarnings.of(config));
     }
@@ -367,7 +379,8 @@ public final class FyntrProxyBuilder {
                 new ProxyConfig.Limits(maxConnections, maxConnectionsPerClient, maxQueuedBytesPerFlow,
                         maxBufferMemory != 0 ? maxBufferMemory : ProxyDefaults.maxBufferMemory(), maxNameLookups,
                         maxNameLookupsPerClient),
-                new ProxyConfig.SchedulerChoice(Schedulers.resolveName(scheduler), schedulerConfig),
+                new ProxyConfig.SchedulerChoice(schedulerProvider != null ? schedulerProvider.name()
+                        : Schedulers.resolveName(scheduler), schedulerConfig),
                 new PolicyConfig(List.copyOf(ports), allowCidrs, denyCidrs, allowDomains),
                 new ProxyConfig.Threats(threatFeedFiles, threatAction),
                 new ShapingConfig(maxRateBytesPerSecond, maxDownloadRateBytesPerSecond, maxConnectsPerSecond),
