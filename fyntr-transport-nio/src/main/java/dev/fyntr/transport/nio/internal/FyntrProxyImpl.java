@@ -15,6 +15,7 @@ import dev.fyntr.transport.nio.internal.handshake.socks.Socks5FrontEnd;
 import dev.fyntr.transport.nio.internal.loop.BufferPool;
 import dev.fyntr.transport.nio.internal.loop.EventLoop;
 import dev.fyntr.transport.nio.internal.net.Formats;
+import dev.fyntr.transport.nio.internal.net.LogHandoff;
 import dev.fyntr.transport.nio.internal.policy.DestinationPolicy;
 import dev.fyntr.transport.nio.internal.shaping.Shaping;
 import dev.fyntr.transport.nio.internal.shaping.ShapingConfig;
@@ -311,6 +312,7 @@ public final class FyntrProxyImpl implements FyntrProxy {
                 }
             }
             joinQuietly(thread, 5_000);
+            LogHandoff.drain(2_000); // the loop's last lines before the caller's next ones
             try {
                 resolver.close();
             } catch (InterruptedException e) {

@@ -7,6 +7,7 @@ import dev.fyntr.transport.nio.internal.loop.BufferPool;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 import dev.fyntr.transport.nio.internal.net.LogSafe;
+import dev.fyntr.transport.nio.internal.net.RateLimitedLog;
 import dev.fyntr.transport.nio.internal.policy.DestinationPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +72,7 @@ public final class Handshake implements BufferPool.MemoryWaiter {
     private enum Phase { READING_HEAD, RESOLVING, CONNECTING, REJECTING, HANDED_OVER, CLOSED }
 
     private static final Logger LOG = LoggerFactory.getLogger(Handshake.class);
+    private static final RateLimitedLog DENIALS = RateLimitedLog.warnings(LOG);
     /** Reads per readiness event while draining a rejected client. */
     private static final int READS_PER_EVENT = 4;
     /** How long a rejected client may keep sending before we close (so it can read the error response). */
@@ -286,8 +288,10 @@ public final class Handshake implements BufferPool.MemoryWaiter {
         DestinationPolicy.Decision decision = services.policy().check(target, addresses);
         if (decision.failure() != null) {
             if (decision.failure().status() == 403 && LOG.isWarnEnabled()) {
-                LOG.warn("flow {} CONNECT {} from {} denied: {}", owner.id(), target.authority(),
-                        owner.clientAddress(), decision.failure().message());
+                long id = owner.id();
+                InetSocketAddress client = owner.clientAddress();
+                String why = decision.failure().message();
+                DENIALS.warn(() -> "flow " + id + " CONNECT " + target.authority() + " from " + client + " denied: " + why);
             }
             reject(decision.failure());
             return;

@@ -1,5 +1,7 @@
 package dev.fyntr.transport.nio.internal.loop;
 
+import dev.fyntr.transport.nio.internal.net.LogHandoff;
+import dev.fyntr.transport.nio.internal.net.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +18,7 @@ import java.util.function.Consumer;
 public final class FaultGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultGuard.class);
+    private static final RateLimitedLog UNOWNED = RateLimitedLog.warnings(LOG);
 
     private long faults;
 
@@ -38,7 +41,11 @@ public final class FaultGuard {
         rethrowIfFatal(t);
         faults++;
         if (onFailure == null) {
-            LOG.error("{} failed; the loop goes on", what, t);
+            if (UNOWNED.admit()) {
+                String where = String.valueOf(what);
+                String note = UNOWNED.takeSuppressed();
+                LogHandoff.submit(() -> LOG.error("{} failed; the loop goes on{}", where, note, t));
+            }
             return;
         }
         try {
@@ -46,7 +53,8 @@ public final class FaultGuard {
         } catch (Throwable second) {
             rethrowIfFatal(second);
             faults++;
-            LOG.error("{}: its failure handler failed too; the loop goes on", what, second);
+            String where = String.valueOf(what);
+            LogHandoff.submit(() -> LOG.error("{}: its failure handler failed too; the loop goes on", where, second));
         }
     }
 

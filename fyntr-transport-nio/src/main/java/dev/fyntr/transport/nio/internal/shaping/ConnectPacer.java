@@ -3,6 +3,7 @@ package dev.fyntr.transport.nio.internal.shaping;
 import dev.fyntr.transport.nio.internal.loop.LoopContext;
 import dev.fyntr.transport.nio.internal.loop.LoopTimer;
 import dev.fyntr.transport.nio.internal.net.Formats;
+import dev.fyntr.transport.nio.internal.net.LogHandoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,7 +157,7 @@ public final class ConnectPacer {
             try {
                 head.waiter.onGranted();
             } catch (RuntimeException e) {
-                LOG.error("a paced connect failed to start", e);
+                LogHandoff.submit(() -> LOG.error("a paced connect failed to start", e));
             }
         }
         if (waiting > 0 && bucket != null) {

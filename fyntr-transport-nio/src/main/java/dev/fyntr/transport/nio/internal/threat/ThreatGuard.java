@@ -5,6 +5,7 @@ import dev.fyntr.transport.nio.ThreatFeedException;
 import dev.fyntr.transport.nio.internal.net.Addresses;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
+import dev.fyntr.transport.nio.internal.net.LogHandoff;
 import dev.fyntr.transport.nio.internal.net.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,7 @@ public final class ThreatGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(ThreatGuard.class);
 
-    private static final ThreatGuard NONE = new ThreatGuard(null, ThreatAction.WARN, LOG::warn);
+    private static final ThreatGuard NONE = new ThreatGuard(null, ThreatAction.WARN, ThreatGuard::warnLater);
 
     private final ThreatFeeds feeds;
     private final ThreatAction action;
@@ -47,6 +48,11 @@ public final class ThreatGuard {
         this.feeds = feeds;
         this.action = Objects.requireNonNull(action, "action");
         this.warnings = warnings;
+    }
+
+    /** Match lines are written off the event loop, so that a slow log cannot slow the proxy. */
+    private static void warnLater(String line) {
+        LogHandoff.submit(() -> LOG.warn(line));
     }
 
     /** No feeds: only the mixed-script warning is active. */
@@ -64,7 +70,7 @@ public final class ThreatGuard {
         if (files.isEmpty()) {
             return NONE;
         }
-        return new ThreatGuard(ThreatFeeds.load(files), action, LOG::warn);
+        return new ThreatGuard(ThreatFeeds.load(files), action, ThreatGuard::warnLater);
     }
 
     /** Whether any feed is loaded. */

@@ -4,6 +4,7 @@ import dev.fyntr.transport.nio.internal.handshake.FrontEnd;
 import dev.fyntr.transport.nio.internal.loop.IoHandler;
 import dev.fyntr.transport.nio.internal.loop.LoopContext;
 import dev.fyntr.transport.nio.internal.loop.LoopTimer;
+import dev.fyntr.transport.nio.internal.net.LogHandoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,7 @@ final class Acceptor implements IoHandler {
 
     @Override
     public void onFailure(Throwable failure) {
-        LOG.error("accept failed", failure);
+        LogHandoff.submit(() -> LOG.error("accept failed", failure));
     }
 
     /**
@@ -67,9 +68,11 @@ final class Acceptor implements IoHandler {
     private void onAcceptError(IOException e) {
         long now = loop.nanoTime();
         if (connections.shouldWarnAboutAccept(now)) {
-            LOG.warn("accept failed: {} (open connections {}); pausing accepts for 100 ms. If this says 'Too many "
-                    + "open files', raise the limit (ulimit -n) or lower --max-connections", e.getMessage(),
-                    connections.open());
+            String why = e.getMessage();
+            int open = connections.open();
+            LogHandoff.submit(() -> LOG.warn("accept failed: {} (open connections {}); pausing accepts for 100 ms. "
+                    + "If this says 'Too many open files', raise the limit (ulimit -n) or lower --max-connections",
+                    why, open));
         }
         if (key.isValid()) {
             key.interestOps(0);

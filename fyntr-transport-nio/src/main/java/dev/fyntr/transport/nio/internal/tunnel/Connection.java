@@ -7,6 +7,8 @@ import dev.fyntr.transport.nio.internal.loop.KeyInterest;
 import dev.fyntr.transport.nio.internal.loop.LoopTimer;
 import dev.fyntr.transport.nio.internal.net.Formats;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
+import dev.fyntr.transport.nio.internal.net.LogHandoff;
+import dev.fyntr.transport.nio.internal.net.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,7 @@ import java.nio.channels.SocketChannel;
 final class Connection implements IoHandler, Handshake.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+    private static final RateLimitedLog INTERNAL_ERRORS = RateLimitedLog.warnings(LOG);
 
     enum State { HANDSHAKE, REJECTING, ESTABLISHED, CLOSED }
 
@@ -117,7 +120,11 @@ final class Connection implements IoHandler, Handshake.Owner {
         if (failure instanceof IOException) {
             reset(side + " error: " + failure.getMessage());
         } else {
-            LOG.error("flow {}: internal error on the {} side, closing it", id, side, failure);
+            if (INTERNAL_ERRORS.admit()) {
+                String note = INTERNAL_ERRORS.takeSuppressed();
+                LogHandoff.submit(() -> LOG.error("flow {}: internal error on the {} side, closing it{}", id, side,
+                        note, failure));
+            }
             reset("internal error: " + failure);
         }
     }
@@ -187,8 +194,9 @@ final class Connection implements IoHandler, Handshake.Owner {
         services.counters.openTunnels++;
         services.counters.tunnelsOpened++;
         if (LOG.isInfoEnabled()) {
-            LOG.info("flow {} {} {} via {} from {}", id, done.protocol(), done.target().authority(),
-                    Formats.endpoint(address), clientAddress);
+            String line = "flow " + id + " " + done.protocol() + " " + done.target().authority() + " via "
+                    + Formats.endpoint(address) + " from " + clientAddress;
+            LogHandoff.submit(() -> LOG.info(line));
         }
         tunnel = new Tunnel(services, this, clientInterest, upstream, address, done.target().authority());
         try {
@@ -234,7 +242,8 @@ final class Connection implements IoHandler, Handshake.Owner {
         }
         registry.forget(this);
         if (was == State.ESTABLISHED && LOG.isInfoEnabled()) {
-            LOG.info("flow {} closed {}, {}", id, tunnel.describe(), reason);
+            String line = "flow " + id + " closed " + tunnel.describe() + ", " + reason;
+            LogHandoff.submit(() -> LOG.info(line));
         } else if (LOG.isDebugEnabled()) {
             LOG.debug("flow {} from {} closed in state {}: {}", id, clientAddress, was, reason);
         }

@@ -5,6 +5,7 @@ import dev.fyntr.transport.nio.internal.handshake.FrontEnd;
 import dev.fyntr.transport.nio.internal.loop.LoopContext;
 import dev.fyntr.transport.nio.internal.loop.LoopTimer;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
+import dev.fyntr.transport.nio.internal.net.LogHandoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,14 +161,17 @@ public final class Connections {
         } else if (graceNanos == 0) {
             onGraceExpired();
         } else {
-            LOG.info("shutting down: waiting up to {} ms for {} open tunnel(s)", graceNanos / 1_000_000, open.size());
+            int n = open.size();
+            LogHandoff.submit(() -> LOG.info("shutting down: waiting up to {} ms for {} open tunnel(s)",
+                    graceNanos / 1_000_000, n));
             loop.timers().arm(graceTimer, loop.nanoTime() + graceNanos);
         }
     }
 
     private void onGraceExpired() {
         if (!open.isEmpty()) {
-            LOG.info("shutdown grace over: closing {} tunnel(s)", open.size());
+            int n = open.size();
+            LogHandoff.submit(() -> LOG.info("shutdown grace over: closing {} tunnel(s)", n));
         }
         for (Connection c : new ArrayList<>(open)) {
             c.close("proxy shut down");
@@ -180,7 +184,8 @@ public final class Connections {
             try {
                 c.close("proxy shut down");
             } catch (RuntimeException e) {
-                LOG.warn("error while closing {}", c, e);
+                String which = c.toString();
+                LogHandoff.submit(() -> LOG.warn("error while closing {}", which, e));
             }
         }
         for (Acceptor a : acceptors) {

@@ -2,6 +2,7 @@ package dev.fyntr.transport.nio.internal.tunnel;
 
 import dev.fyntr.api.spi.Flow;
 import dev.fyntr.api.spi.Scheduler;
+import dev.fyntr.transport.nio.internal.net.LogHandoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,8 +104,9 @@ final class GuardedScheduler implements Scheduler {
 
     private void replace(String method, Throwable e) {
         replacements++;
-        LOG.error("scheduler {} threw from {}(); every flow now uses the built-in {} scheduler", name, method,
-                fallbackName, e);
+        String failed = name;
+        LogHandoff.submit(() -> LOG.error("scheduler {} threw from {}(); every flow now uses the built-in {} "
+                + "scheduler", failed, method, fallbackName, e));
         delegate = fallback.get();
         name = fallbackName;
         flows.accept(flow -> flow.rejoin(this));

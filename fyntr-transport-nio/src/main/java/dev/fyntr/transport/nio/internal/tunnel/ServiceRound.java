@@ -3,6 +3,8 @@ package dev.fyntr.transport.nio.internal.tunnel;
 import dev.fyntr.api.spi.Flow;
 import dev.fyntr.api.spi.Scheduler;
 import dev.fyntr.transport.nio.internal.loop.EventLoop;
+import dev.fyntr.transport.nio.internal.net.LogHandoff;
+import dev.fyntr.transport.nio.internal.net.RateLimitedLog;
 import dev.fyntr.transport.nio.internal.shaping.Shaping;
 import dev.fyntr.transport.nio.internal.shaping.UploadShaper;
 import dev.fyntr.transport.nio.internal.shaping.UploadShaper.RoundEnd;
@@ -27,6 +29,8 @@ public final class ServiceRound implements EventLoop.Duty {
     public static final int TURN_BUDGET_BYTES = 128 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRound.class);
+    private static final RateLimitedLog SCHEDULER_BUGS = RateLimitedLog.warnings(LOG);
+    private static final RateLimitedLog WRITE_FAILURES = RateLimitedLog.warnings(LOG);
     /** Passes per round at most; each pass writes bytes or takes a flow out of the eligible set. */
     private static final int MAX_PASSES = 1_000_000;
 
@@ -66,7 +70,8 @@ public final class ServiceRound implements EventLoop.Duty {
                 break;
             }
             if (!(flow instanceof UploadFlow upstream)) {
-                LOG.error("scheduler {} returned a flow it was never given: {}", schedulerName, flow);
+                String which = String.valueOf(flow);
+                SCHEDULER_BUGS.warn(() -> "scheduler " + schedulerName + " returned a flow it was never given: " + which);
                 break;
             }
             int cap = upload.writeCap(upstream.headChunkBytes(), budget);
@@ -78,7 +83,11 @@ public final class ServiceRound implements EventLoop.Duty {
             try {
                 budget -= upstream.writeHeadChunk(cap);
             } catch (RuntimeException e) {
-                LOG.error("{}: failed while writing upstream; closing it", upstream, e);
+                if (WRITE_FAILURES.admit()) {
+                    String which = upstream.toString();
+                    String note = WRITE_FAILURES.takeSuppressed();
+                    LogHandoff.submit(() -> LOG.error("{}: failed while writing upstream; closing it{}", which, note, e));
+                }
                 upstream.reset("internal error: " + e);
             }
         }

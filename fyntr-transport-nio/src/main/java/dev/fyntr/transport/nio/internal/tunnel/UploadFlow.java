@@ -5,6 +5,7 @@ import dev.fyntr.api.spi.EmaChunkStats;
 import dev.fyntr.api.spi.Flow;
 import dev.fyntr.api.spi.Scheduler;
 import dev.fyntr.transport.nio.internal.loop.BufferPool;
+import dev.fyntr.transport.nio.internal.net.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ import java.util.ArrayDeque;
 final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadFlow.class);
+    private static final RateLimitedLog NOT_ELIGIBLE = RateLimitedLog.warnings(LOG);
 
     /** Chunks per scattering read: amortises syscalls without letting one socket hog the turn. */
     private static final int READS_PER_EVENT = 4;
@@ -172,7 +174,8 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
         ByteBuffer head = queue.peekFirst();
         if (head == null || upstreamBlocked || tunnel.isReleased()) {
             // The scheduler returned a flow that is not eligible: a scheduler bug. Resync it.
-            LOG.error("flow {}: scheduler {} returned a flow that is not eligible", id, schedulerName);
+            NOT_ELIGIBLE.warn(() -> "flow " + id + ": scheduler " + schedulerName + " returned a flow that is not "
+                    + "eligible");
             eligible = false;
             scheduler.onIdle(this);
             return 0;
