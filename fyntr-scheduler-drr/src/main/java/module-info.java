@@ -1,7 +1,8 @@
 /**
- * Deficit Round-Robin, Fyntr's default scheduler, registered as {@code drr}, with the adaptive quantum tuner of
- * SPEC §5.3. Users select it by name through {@link dev.fyntr.api.Schedulers}; the only public types are the
- * provider and the tuner (which another scheduler may reuse).
+ * Deficit Round-Robin, Fyntr's default scheduler, registered as {@code drr}, with the adaptive quantum tuner
+ * (docs/schedulers.md#the-quantum-adaptive-tuner). Users select it by name through
+ * {@link dev.fyntr.api.Schedulers}; the only public types are the provider and the tuner (which another scheduler
+ * may reuse).
  */
 module dev.fyntr.scheduler.drr {
     requires transitive dev.fyntr.api;

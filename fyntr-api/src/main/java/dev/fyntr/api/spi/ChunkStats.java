@@ -4,8 +4,8 @@ package dev.fyntr.api.spi;
  * Statistics of the chunks one flow has queued, maintained by the transport.
  *
  * <p>The average is an exponential moving average with {@link #EMA_ALPHA} = 0.2 whose first sample
- * initialises it (SPEC §5.3). {@link EmaChunkStats} is the standard implementation; transports and
- * simulators use it so that every tuner sees the same numbers.
+ * initialises it (docs/schedulers.md#the-quantum-adaptive-tuner). {@link EmaChunkStats} is the standard
+ * implementation; transports and simulators use it so that every tuner sees the same numbers.
  *
  * <p><b>Threading and cost:</b> as {@link Flow}: event-loop thread only, O(1), no allocation.
  */

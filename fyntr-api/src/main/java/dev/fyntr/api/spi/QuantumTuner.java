@@ -4,7 +4,8 @@ package dev.fyntr.api.spi;
  * Chooses how many bytes of credit a flow earns each time it reaches the head of a round-robin round.
  *
  * <p>A scheduler receives its tuner through {@link SchedulerConfig#quantumTuner()}; when the config
- * carries none, the scheduler uses its own default (DRR: the adaptive tuner of SPEC §5.3).
+ * carries none, the scheduler uses its own default (DRR: its adaptive tuner,
+ * docs/schedulers.md#the-quantum-adaptive-tuner).
  *
  * <p><b>Contract:</b> called on the event-loop thread, a few times per flow per round (when a visit starts, when
  * the flow wakes up); must be O(1), allocate nothing, never block and never throw. The result must be {@code >= 1}; schedulers treat anything smaller as 1.

@@ -8,9 +8,11 @@ package dev.fyntr.api.spi;
  * <ul>
  *   <li><b>Threading:</b> one instance per event loop. Every method is called on that loop's thread only, so
  *       implementations need no synchronisation and must use none.</li>
- *   <li><b>Never blocks, never throws.</b> A scheduler that throws breaks the loop's turn; the transport
- *       treats it as a bug, logs it and closes the flow it was serving. Calls that do not fit the state
- *       machine below (a repeated {@code onBacklogged}, {@code onIdle} of an unknown flow) are ignored.</li>
+ *   <li><b>Never blocks, never throws.</b> A throw is a bug in the scheduler; the transport logs it and goes
+ *       on, without closing any flow: a throw from {@link #next()} ends that loop turn, and from then on every
+ *       flow is served by a fresh instance of the built-in scheduler (DRR), to which the eligible flows are
+ *       reported again. Calls that do not fit the state machine below (a repeated {@code onBacklogged},
+ *       {@code onIdle} of an unknown flow) are ignored.</li>
  *   <li><b>Cost:</b> O(1) amortised per call, independent of the number of flows, with no allocation
  *       after a flow's first {@link #onBacklogged}.</li>
  * </ul>
@@ -26,7 +28,7 @@ package dev.fyntr.api.spi;
  * Between decisions the transport writes: {@link #next()} names a flow, the transport writes (part of) its
  * head chunk, then calls {@link #onSent} with the bytes actually written; if that emptied the queue or
  * filled the socket it then calls {@link #onIdle} or {@link #onBlocked}.
- * A flow leaving the eligible set loses any credit it held (no banked credit, SPEC §5.2).
+ * A flow leaving the eligible set loses any credit it held (no banked credit: docs/schedulers.md#drr-drr).
  */
 public interface Scheduler {
 

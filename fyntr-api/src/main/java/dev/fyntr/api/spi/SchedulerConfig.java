@@ -13,7 +13,7 @@ import java.util.Optional;
 public record SchedulerConfig(int defaultQuantumBytes, Optional<QuantumTuner> quantumTuner,
                               boolean sparseFlowPriority) {
 
-    /** SPEC §5.3: the quantum before a flow has any sample. */
+    /** The quantum before a flow has any sample (docs/schedulers.md#the-quantum-adaptive-tuner). */
     public static final int DEFAULT_QUANTUM_BYTES = 8 * 1024;
 
     /** Validates the fields. */

@@ -15,7 +15,10 @@ import java.util.SplittableRandom;
  */
 public final class SimFlow implements Flow {
 
-    /** The transport's default per-flow queue bound (SPEC §4). */
+    /**
+     * The transport's default per-flow queue bound ({@code ProxyDefaults.MAX_QUEUED_BYTES_PER_FLOW};
+     * docs/cli.md#memory).
+     */
     public static final int QUEUE_BOUND_BYTES = 256 * 1024;
 
     private final long id;

@@ -4,10 +4,11 @@ import dev.fyntr.api.spi.ChunkStats;
 import dev.fyntr.api.spi.QuantumTuner;
 
 /**
- * The quantum of SPEC §5.3, from the flow's moving average of chunk sizes ({@link ChunkStats#averageChunkBytes()},
- * α = 0.2): the default quantum until the flow has a sample; {@value #CHATTY_QUANTUM_BYTES} B when the average is
- * below {@value #CHATTY_AVERAGE_BYTES} B, so that chatty flows cycle quickly; otherwise ten average chunks,
- * clamped to [{@value #CHATTY_QUANTUM_BYTES}, {@value #MAX_QUANTUM_BYTES}] B.
+ * The adaptive quantum (docs/schedulers.md#the-quantum-adaptive-tuner), from the flow's moving average of chunk
+ * sizes ({@link ChunkStats#averageChunkBytes()}, α = 0.2): the default quantum until the flow has a sample;
+ * {@value #CHATTY_QUANTUM_BYTES} B when the average is below {@value #CHATTY_AVERAGE_BYTES} B, so that chatty flows
+ * cycle quickly; otherwise ten average chunks, clamped to [{@value #CHATTY_QUANTUM_BYTES},
+ * {@value #MAX_QUANTUM_BYTES}] B.
  *
  * <p>DRR's default tuner. Stateless and thread-safe; O(1), allocates nothing.
  */

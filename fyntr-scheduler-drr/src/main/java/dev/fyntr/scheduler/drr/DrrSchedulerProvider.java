@@ -7,9 +7,9 @@ import dev.fyntr.api.spi.SchedulerProvider;
 import dev.fyntr.scheduler.drr.internal.DrrScheduler;
 
 /**
- * Deficit Round-Robin ({@value #NAME}), Fyntr's default scheduler (SPEC §5.2): flows take turns, each turn worth
- * one quantum of bytes; credit left at the end of a turn carries to the next turn only while the flow stays
- * backlogged. With {@link SchedulerConfig#sparseFlowPriority()} (the default) a flow that wakes up from idle is
+ * Deficit Round-Robin ({@value #NAME}), Fyntr's default scheduler (docs/schedulers.md#drr-drr): flows take turns,
+ * each turn worth one quantum of bytes; credit left at the end of a turn carries to the next turn only while the
+ * flow stays backlogged. With {@link SchedulerConfig#sparseFlowPriority()} (the default) a flow that wakes up from idle is
  * served before the ordinary round for one quantum (DRR++, as in Linux fq_codel).
  *
  * <p>The quantum comes from {@link SchedulerConfig#quantumTuner()}, or {@link AdaptiveQuantumTuner} when the

@@ -6,12 +6,14 @@ import dev.fyntr.api.spi.SchedulerConfig;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@link SchedulerContract} plus the properties of a byte-fair, deficit-based scheduler such as DRR. Extend it
@@ -33,7 +35,10 @@ import java.util.SplittableRandom;
  *       when the flow is not eligible, and {@code < M} whenever the scheduler moves on from a flow that is still
  *       eligible (the end of its visit).</li>
  * </ul>
+ * Hangs are bounded as in {@link SchedulerContract}: a read budget per scheduler call, and a timeout per test.
  */
+@Timeout(value = SchedulerContract.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS,
+        threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public abstract class FairSchedulerContract extends SchedulerContract {
 
     /** For subclasses. */

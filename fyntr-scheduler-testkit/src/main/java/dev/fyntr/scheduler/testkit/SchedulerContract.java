@@ -6,9 +6,16 @@ import dev.fyntr.api.spi.Scheduler;
 import dev.fyntr.api.spi.SchedulerConfig;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.LongStream;
 
 /**
@@ -41,8 +48,20 @@ import java.util.stream.LongStream;
  * <p>The {@code check…} methods are public so that a test can run one property directly, e.g. to show that
  * the kit rejects a deliberately broken scheduler ({@code assertThrows(AssertionError.class, () -> kit.checkNoStarvation(1))}).
  * Seeds: {@value #RUNS_PROPERTY} runs per property (default 20) starting from {@value #SEED_PROPERTY}.
+ *
+ * <p><b>A scheduler that hangs fails, it does not hang the build.</b> Each scheduler call has a budget of flow reads
+ * (see {@link SchedulerDriver}), so a {@code next()} that goes round the flows for ever fails within a fraction of a
+ * second with an {@code AssertionError} that says so. For a scheduler that spins without reading any flow, every
+ * test also has a timeout of {@value #TIMEOUT_SECONDS} s (a contract test takes well under a second), in a thread
+ * of its own; after one test of a class timed out, its other tests fail at once instead of waiting as long.
  */
+@Timeout(value = SchedulerContract.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS,
+        threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@ExtendWith(SchedulerContract.FailFastAfterTimeout.class)
 public abstract class SchedulerContract {
+
+    /** The timeout of each contract test, in seconds; one takes well under a second. */
+    public static final long TIMEOUT_SECONDS = 60;
 
     /** System property: number of seeds per property. */
     public static final String RUNS_PROPERTY = "fyntr.contract.runs";
@@ -311,11 +330,49 @@ public abstract class SchedulerContract {
 
     private static void call(SchedulerDriver driver, String what, Runnable call) {
         try {
-            call.run();
+            driver.guarded(what, call);
         } catch (RuntimeException e) {
             AssertionError error = driver.failure("the scheduler threw on " + what + ": " + e);
             error.initCause(e);
             throw error;
+        }
+    }
+
+    /**
+     * Fails the remaining tests of a contract class at once after one of them timed out: the scheduler under test
+     * most likely hangs in every test, and each would otherwise wait out its own timeout, while the timed-out
+     * thread goes on spinning. Public only so that JUnit can create it from any module; not for other use.
+     */
+    public static final class FailFastAfterTimeout implements TestExecutionExceptionHandler, BeforeEachCallback {
+
+        private static final ExtensionContext.Namespace NAMESPACE =
+                ExtensionContext.Namespace.create(FailFastAfterTimeout.class);
+
+        /** For JUnit. */
+        public FailFastAfterTimeout() {
+        }
+
+        @Override
+        public void handleTestExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
+            if (thrown instanceof TimeoutException) {
+                store(context).put(context.getRequiredTestClass(),
+                        context.getRequiredTestMethod().getName() + " [" + context.getDisplayName() + "]");
+            }
+            throw thrown;
+        }
+
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            String timedOut = store(context).get(context.getRequiredTestClass(), String.class);
+            if (timedOut != null) {
+                throw new AssertionError("not run: the contract test " + timedOut + " of this class timed"
+                        + " out after " + TIMEOUT_SECONDS + " s, so the scheduler most likely hangs (its thread may"
+                        + " still be spinning); fix that first");
+            }
+        }
+
+        private static ExtensionContext.Store store(ExtensionContext context) {
+            return context.getRoot().getStore(NAMESPACE);
         }
     }
 }

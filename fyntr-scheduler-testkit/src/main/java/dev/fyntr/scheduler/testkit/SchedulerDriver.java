@@ -18,6 +18,15 @@ import java.util.List;
  * <p>Every decision is checked: {@code next()} must not return {@code null} while a flow is eligible (work
  * conservation) and must not return a flow that is idle, blocked, closed or unknown. A violation throws an
  * {@link AssertionError} whose message starts with the label given at construction (e.g. the seed).
+ *
+ * <p><b>No livelock.</b> Every call the driver makes to the scheduler has a budget of reads of the flows'
+ * {@link Flow} methods ({@link #readBudget()}): enough for a deficit scheduler that gives a visited flow as little as
+ * one byte of credit, but a call that reads more (a {@code next()} that goes round the flows for ever because no
+ * deficit grows) fails with an {@link AssertionError} thrown from the read, which names the call, the bound and the
+ * flows the scheduler kept looking at. A scheduler that spins without reading any flow is not caught here; the
+ * contract classes' {@code @Timeout} is the second line of defence for that. The driver's own loops are bounded by
+ * their callers ({@link #drain(long)}'s {@code maxDecisions}), and every decision either writes a byte or takes the
+ * flow out of the eligible set, so no sequence of decisions can loop for ever either.
  */
 public final class SchedulerDriver {
 
@@ -40,6 +49,12 @@ public final class SchedulerDriver {
         }
     }
 
+    /**
+     * Reads of flow methods allowed per visit in {@link #readBudget()}: a scheduler reads a flow's head chunk, its
+     * state and maybe its statistics when it visits it; 16 leaves room for schedulers that read more.
+     */
+    static final int READS_PER_VISIT = 16;
+
     private final Scheduler scheduler;
     private final String label;
     private final List<TestFlow> flows = new ArrayList<>();
@@ -47,6 +62,19 @@ public final class SchedulerDriver {
     private long decisions;
     private int eligibleCount;
     private int maxChunkBytes;
+
+    // The scheduler call in progress, for the read budget: null between calls.
+    private String call;
+    /** The flow the call is about, or null. */
+    private TestFlow callFlow;
+    /** Numbers the calls, so that a flow can tell whether its read count belongs to the current call. */
+    private long callNumber;
+    private long reads;
+    private long readBudget;
+    private String lastRead;
+    private TestFlow lastReadFlow;
+    /** The budget failure of the current call, kept in case the scheduler swallows it. */
+    private AssertionError overBudget;
 
     /** A driver for the scheduler, with no label in failure messages. */
     public SchedulerDriver(Scheduler scheduler) {
@@ -72,7 +100,7 @@ public final class SchedulerDriver {
 
     /** A new flow with an empty queue and a writable upstream; ids are 1, 2, 3 … in creation order. */
     public TestFlow newFlow() {
-        TestFlow flow = new TestFlow(flows.size() + 1L);
+        TestFlow flow = new TestFlow(flows.size() + 1L, this);
         flows.add(flow);
         return flow;
     }
@@ -101,6 +129,17 @@ public final class SchedulerDriver {
     /** The largest chunk enqueued so far. */
     public int maxChunkBytes() {
         return maxChunkBytes;
+    }
+
+    /**
+     * How many times one scheduler call may read the flows' {@link Flow} methods, from the workload so far:
+     * {@value #READS_PER_VISIT} reads per visit × (flows + 1) × (largest chunk + 2). A deficit scheduler in which
+     * each visit that does not end in a decision gives the flow at least one byte of credit makes at most about
+     * flows × largest chunk visits before some flow can afford its head chunk (twice that with per-round shares),
+     * so a correct scheduler stays far below; one that spins reaches it within a fraction of a second.
+     */
+    public long readBudget() {
+        return READS_PER_VISIT * (flows.size() + 1L) * (maxChunkBytes + 2L);
     }
 
     /** Queues chunks for a flow; tells the scheduler {@code onBacklogged} if that makes the flow eligible. */
@@ -144,7 +183,12 @@ public final class SchedulerDriver {
                 observer.eligibilityChanged(flow, false);
             }
         }
-        scheduler.onClosed(flow);
+        begin("onClosed", flow);
+        try {
+            scheduler.onClosed(flow);
+        } finally {
+            end();
+        }
     }
 
     /**
@@ -156,7 +200,13 @@ public final class SchedulerDriver {
      * @throws AssertionError if the scheduler broke work conservation or named a flow that is not eligible
      */
     public TestFlow step() {
-        Flow chosen = scheduler.next();
+        Flow chosen;
+        begin("next()", null);
+        try {
+            chosen = scheduler.next();
+        } finally {
+            end();
+        }
         if (chosen == null) {
             if (eligibleCount > 0) {
                 throw failure("work conservation: next() returned null while " + eligibleFlows()
@@ -179,7 +229,12 @@ public final class SchedulerDriver {
                 flow.writable = false;
             }
         }
-        scheduler.onSent(flow, bytes);
+        begin("onSent", flow);
+        try {
+            scheduler.onSent(flow, bytes);
+        } finally {
+            end();
+        }
         for (Observer observer : observers) {
             observer.served(flow, bytes);
         }
@@ -214,6 +269,92 @@ public final class SchedulerDriver {
         observers.add(observer);
     }
 
+    /**
+     * Runs a call to the scheduler that the driver would not make (odd sequences) under the same read budget.
+     *
+     * @param what names the call in the failure message
+     */
+    void guarded(String what, Runnable schedulerCall) {
+        begin(what, null);
+        try {
+            schedulerCall.run();
+        } finally {
+            end();
+        }
+    }
+
+    /**
+     * Counts one read of a {@link Flow} method made by the scheduler during a call; over the budget, fails the call
+     * by throwing from the read. Reads outside calls (the driver's, the monitors') are not counted.
+     */
+    void read(TestFlow flow, String method) {
+        if (call == null) {
+            return;
+        }
+        if (flow.readCall != callNumber) {
+            flow.readCall = callNumber;
+            flow.readsInCall = 0;
+        }
+        flow.readsInCall++;
+        lastRead = method;
+        lastReadFlow = flow;
+        if (++reads > readBudget) {
+            if (overBudget == null) {
+                overBudget = livelock();
+            }
+            throw overBudget;
+        }
+    }
+
+    private void begin(String what, TestFlow about) {
+        call = what;
+        callFlow = about;
+        callNumber++;
+        reads = 0;
+        readBudget = readBudget();
+        lastRead = null;
+        lastReadFlow = null;
+        overBudget = null;
+    }
+
+    /** Ends the call; rethrows a budget failure that the scheduler caught and ignored. */
+    private void end() {
+        call = null;
+        callFlow = null;
+        AssertionError swallowed = overBudget;
+        overBudget = null;
+        if (swallowed != null) {
+            throw swallowed;
+        }
+    }
+
+    private AssertionError livelock() {
+        StringBuilder looked = new StringBuilder();
+        int listed = 0;
+        int more = 0;
+        for (TestFlow flow : flows) {
+            if (flow.readCall != callNumber) {
+                continue;
+            }
+            if (listed == 8) {
+                more++;
+                continue;
+            }
+            looked.append(listed++ == 0 ? "" : ", ").append(flow).append(" read ").append(flow.readsInCall)
+                    .append(" times");
+        }
+        if (more > 0) {
+            looked.append(" and ").append(more).append(" more");
+        }
+        String what = callFlow == null ? call : call + " for flow " + callFlow.id;
+        return failure("livelock: " + what + " read the flows more than " + readBudget + " times without returning"
+                + " (budget = " + READS_PER_VISIT + " reads per visit × (" + flows.size() + " flows + 1) × (largest"
+                + " chunk " + maxChunkBytes + " B + 2), enough for a scheduler that gives a visited flow at least one"
+                + " byte of credit); it kept reading: " + looked + "; the last read was " + lastRead + " of flow "
+                + lastReadFlow.id + "; " + decisions + " decisions made before this call, eligible: "
+                + eligibleFlows() + "; scheduler: " + scheduler);
+    }
+
     /** Tells the scheduler about the flow's eligibility if it changed. */
     private void settle(TestFlow flow) {
         boolean eligible = !flow.closed && flow.writable && flow.queuedChunks() > 0;
@@ -225,12 +366,17 @@ public final class SchedulerDriver {
         for (Observer observer : observers) {
             observer.eligibilityChanged(flow, eligible);
         }
-        if (eligible) {
-            scheduler.onBacklogged(flow);
-        } else if (flow.queuedChunks() == 0) {
-            scheduler.onIdle(flow);
-        } else {
-            scheduler.onBlocked(flow);
+        begin(eligible ? "onBacklogged" : flow.queuedChunks() == 0 ? "onIdle" : "onBlocked", flow);
+        try {
+            if (eligible) {
+                scheduler.onBacklogged(flow);
+            } else if (flow.queuedChunks() == 0) {
+                scheduler.onIdle(flow);
+            } else {
+                scheduler.onBlocked(flow);
+            }
+        } finally {
+            end();
         }
     }
 

@@ -14,7 +14,9 @@ import java.util.ArrayDeque;
  */
 public final class TestFlow implements Flow {
 
-    private final long id;
+    /** The id, for the driver's messages: reading it does not count as a read by the scheduler. */
+    final long id;
+    private final SchedulerDriver driver;
     private final ArrayDeque<Integer> chunks = new ArrayDeque<>();
     private final EmaChunkStats stats = new EmaChunkStats();
     /** What is left of the head chunk after partial writes. */
@@ -30,9 +32,14 @@ public final class TestFlow implements Flow {
     boolean closed;
     private long servedBytes;
     private long servedDecisions;
+    /** The driver's number of the scheduler call that {@link #readsInCall} counts for. */
+    long readCall;
+    /** Reads of this flow's {@link Flow} methods during that call. */
+    long readsInCall;
 
-    TestFlow(long id) {
+    TestFlow(long id, SchedulerDriver driver) {
         this.id = id;
+        this.driver = driver;
     }
 
     void enqueue(int chunkBytes) {
@@ -63,33 +70,41 @@ public final class TestFlow implements Flow {
         return bytes;
     }
 
+    // The Flow methods count as reads against the driver's budget when the scheduler calls them.
+
     @Override
     public long id() {
+        driver.read(this, "id()");
         return id;
     }
 
     @Override
     public int headChunkBytes() {
+        driver.read(this, "headChunkBytes()");
         return headRemaining;
     }
 
     @Override
     public long queuedBytes() {
+        driver.read(this, "queuedBytes()");
         return queuedBytes;
     }
 
     @Override
     public ChunkStats chunkStats() {
+        driver.read(this, "chunkStats()");
         return stats;
     }
 
     @Override
     public Object schedulerState() {
+        driver.read(this, "schedulerState()");
         return schedulerState;
     }
 
     @Override
     public void schedulerState(Object state) {
+        driver.read(this, "schedulerState(state)");
         this.schedulerState = state;
     }
 

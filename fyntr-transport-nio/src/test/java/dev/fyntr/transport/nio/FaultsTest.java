@@ -167,7 +167,8 @@ class FaultsTest {
             s.shutdownOutput();
             upstreamDone.countDown();
         }));
-        FyntrProxy proxy = closer.add(Fixtures.proxyTo(firehose.port()).start());
+        // A memory budget larger than the whole stream: only the one-chunk rule may hold the upstream back here.
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(firehose.port()).maxBufferMemory(256L << 20).start());
         ProxyClient c = closer.add(new ProxyClient(proxy, fixedBuffer));
         long clientReceiveBuffer = Fixtures.kernelBufferBytes(c.socket.getReceiveBufferSize());
         // Everything that can hold bytes between the upstream's write() and the client: the upstream's send buffer
@@ -175,6 +176,7 @@ class FaultsTest {
         // one chunk, the proxy's send buffer and the client's receive buffer.
         long bound = proxySendMax + proxyReceiveMax + CHUNK + proxySendMax + clientReceiveBuffer;
         total.set(roundUp(bound + 16L * 1024 * 1024, 64 * 1024)); // far more than can ever be buffered
+        assertTrue(total.get() < 256L << 20, "the memory budget must exceed the stream: " + total.get());
         assertEquals(200, c.connect("127.0.0.1:" + firehose.port()).status());
 
         // Don't read. The upstream writes until TCP stops it; wait until its progress has stood still for 500 ms

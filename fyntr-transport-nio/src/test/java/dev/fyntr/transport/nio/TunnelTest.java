@@ -145,6 +145,7 @@ class TunnelTest {
         }, 16, upstreamReceiveBuffer));
         FyntrProxy proxy = closer.add(Fixtures.proxyTo(upstream.port())
                 .maxQueuedBytesPerFlow(4 * data.length) // room for every byte, in chunks as short as 4 KiB
+                .maxBufferMemory(8L * data.length) // and a memory budget that does not shrink that room
                 .start());
         ProxyClient c = closer.add(new ProxyClient(proxy));
         assertEquals(200, c.connect("127.0.0.1:" + upstream.port()).status());

@@ -25,6 +25,11 @@ final class FaultyScheduler implements Scheduler {
         SERVES_CLOSED,
         /** Returns null when the head flow cannot afford its chunk instead of moving on. */
         GIVES_UP,
+        /**
+         * Never adds the quantum when a visit starts, so no deficit ever grows: next() goes round and round the
+         * flows, none of which can afford its chunk, and never returns (a livelock, not a wrong answer).
+         */
+        NEVER_CREDITS,
     }
 
     private static final class State {
@@ -88,7 +93,9 @@ final class FaultyScheduler implements Scheduler {
             State s = (State) head.schedulerState();
             if (!s.visiting) {
                 s.visiting = true;
-                s.deficit += tuner.quantumBytes(head.chunkStats(), defaultQuantum);
+                if (fault != Fault.NEVER_CREDITS) {
+                    s.deficit += tuner.quantumBytes(head.chunkStats(), defaultQuantum);
+                }
             }
             if (head.headChunkBytes() <= s.deficit) {
                 return head;
