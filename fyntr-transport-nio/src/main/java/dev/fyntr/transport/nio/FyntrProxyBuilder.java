@@ -22,6 +22,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 
+import static dev.fyntr.transport.nio.Checks.check;
+import static dev.fyntr.transport.nio.Checks.nonNegative;
+import static dev.fyntr.transport.nio.Checks.parseCidrs;
+import static dev.fyntr.transport.nio.Checks.positive;
+
 /**
  * Configures and starts a {@link FyntrProxy}. Defaults are the constants of {@link ProxyDefaults}. Each setter checks its argument
  * at once and throws {@link IllegalArgumentException} naming the failed check ({@code "maxConnections < 0"}).
@@ -386,35 +391,4 @@ public final class FyntrProxyBuilder {
                 new ShapingConfig(maxRateBytesPerSecond, maxDownloadRateBytesPerSecond, maxConnectsPerSecond),
                 resolver);
     }
-
-    private static List<Cidr> parseCidrs(String what, String... cidrs) {
-        List<Cidr> out = new ArrayList<>();
-        for (String c : cidrs) {
-            try {
-                out.add(Cidr.parse(c));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
-            }
-        }
-        return out;
-    }
-
-    private static Duration nonNegative(Duration d, String name) {
-        Objects.requireNonNull(d, name);
-        check(!d.isNegative(), name + " < 0: " + d);
-        return d;
-    }
-
-    private static Duration positive(Duration d, String name) {
-        Objects.requireNonNull(d, name);
-        check(!d.isNegative() && !d.isZero(), name + " <= 0: " + d);
-        return d;
-    }
-
-    private static void check(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
-    }
-
 }

@@ -1,30 +1,22 @@
 package dev.fyntr.transport.nio.internal.handshake;
 
-import dev.fyntr.transport.nio.internal.dial.DialFailure;
-import dev.fyntr.transport.nio.internal.dial.Dialer;
-import dev.fyntr.transport.nio.internal.dial.NameResolver;
 import dev.fyntr.transport.nio.internal.loop.BufferPool;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
-import dev.fyntr.transport.nio.internal.net.LogSafe;
-import dev.fyntr.transport.nio.internal.net.RateLimitedLog;
-import dev.fyntr.transport.nio.internal.policy.DestinationPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.List;
 
 /**
  * One connection's handshake, from the first byte to a connected upstream or an error answer: it feeds the
- * client's bytes to the {@link FrontEnd}, applies the port check, the threat feeds and the destination policy,
- * resolves the name, dials, and either hands the upstream socket to its {@link Owner} or answers with the
- * failure and lingers so that the client reads it. Event-loop thread only.
+ * client's bytes to the {@link FrontEnd}, applies the port check and the host's threat check, lets an
+ * {@link UpstreamSetup} resolve, check and dial, and either hands the upstream socket to its {@link Owner} or
+ * answers with the failure and lingers so that the client reads it. Event-loop thread only.
  *
  * <p>Buffers: bytes the client sent after its head (a pipelined TLS ClientHello) are held in one pooled buffer
  * until the owner takes them with the upstream; replies of ours are small heap buffers.
@@ -69,10 +61,10 @@ public final class Handshake implements BufferPool.MemoryWaiter {
         void reset(String reason);
     }
 
-    private enum Phase { READING_HEAD, RESOLVING, CONNECTING, REJECTING, HANDED_OVER, CLOSED }
+    /** CONNECTING: from the end of the head to a connected upstream (resolving, checking, dialling). */
+    private enum Phase { READING_HEAD, CONNECTING, REJECTING, HANDED_OVER, CLOSED }
 
     private static final Logger LOG = LoggerFactory.getLogger(Handshake.class);
-    private static final RateLimitedLog DENIALS = RateLimitedLog.warnings(LOG);
     /** Reads per readiness event while draining a rejected client. */
     private static final int READS_PER_EVENT = 4;
     /** How long a rejected client may keep sending before we close (so it can read the error response). */
@@ -84,8 +76,7 @@ public final class Handshake implements BufferPool.MemoryWaiter {
     private final BufferPool buffers;
     private Phase phase = Phase.READING_HEAD;
     private ConnectTarget target;
-    private Dialer dialer;
-    private NameResolver.Lookup lookup;
+    private UpstreamSetup upstream;
     private boolean waitingForMemory;
     /** Client bytes after the head (pooled), forwarded first once connected. */
     private ByteBuffer pipelined;
@@ -129,7 +120,7 @@ public final class Handshake implements BufferPool.MemoryWaiter {
         if ((readyOps & SelectionKey.OP_READ) != 0) {
             switch (phase) {
                 case READING_HEAD -> readHead();
-                case RESOLVING, CONNECTING -> readWhileWaiting();
+                case CONNECTING -> readWhileWaiting();
                 case REJECTING -> drainRejected();
                 default -> { }
             }
@@ -141,11 +132,7 @@ public final class Handshake implements BufferPool.MemoryWaiter {
     public void onDeadline() {
         switch (phase) {
             case READING_HEAD -> reject(HandshakeFailure.requestTimeout(services.handshakeTimeout()));
-            case RESOLVING -> {
-                cancelLookup(); // nobody else waiting: the lookup is abandoned and frees its slot
-                reject(HandshakeFailure.dnsTimeout(target.host(), services.resolveTimeout()));
-            }
-            case CONNECTING -> reject(HandshakeFailure.connectTimeout(target.authority(), services.connectTimeout()));
+            case CONNECTING -> upstream.onDeadline();
             case REJECTING -> owner.close("rejected");
             default -> { }
         }
@@ -211,18 +198,20 @@ public final class Handshake implements BufferPool.MemoryWaiter {
             reject(denied);
             return;
         }
-        phase = Phase.RESOLVING;
-        if (target.literal() != null) {
-            onResolved(List.of(target.literal()), null);
-            return;
-        }
-        owner.deadline(services.loop().nanoTime() + services.resolveTimeout().toNanos());
-        InetSocketAddress client = owner.clientAddress();
-        NameResolver.Lookup started = services.resolver().resolve(target.host(),
-                client == null ? null : client.getAddress(), this::onResolved);
-        if (phase == Phase.RESOLVING) {
-            lookup = started; // else it answered at once (a bound was reached)
-        }
+        phase = Phase.CONNECTING;
+        upstream = new UpstreamSetup(services, owner, target, new UpstreamSetup.Outcome() {
+            @Override
+            public void connected(SocketChannel channel, InetSocketAddress address) {
+                phase = Phase.HANDED_OVER;
+                owner.onEstablished(Handshake.this, channel, address);
+            }
+
+            @Override
+            public void refused(HandshakeFailure failure) {
+                reject(failure);
+            }
+        });
+        upstream.start();
     }
 
     /**
@@ -264,72 +253,6 @@ public final class Handshake implements BufferPool.MemoryWaiter {
         updateInterest();
     }
 
-    /** The resolver answered (on the loop thread). Late answers are ignored. */
-    private void onResolved(List<InetAddress> addresses, Throwable error) {
-        if (phase != Phase.RESOLVING) {
-            return;
-        }
-        lookup = null;
-        owner.cancelDeadline();
-        if (error instanceof NameResolver.LimitReached) {
-            reject(HandshakeFailure.lookupLimit(error.getMessage()));
-            return;
-        }
-        if (error != null || addresses == null || addresses.isEmpty()) {
-            String why = error == null ? "no addresses" : String.valueOf(error.getMessage());
-            reject(HandshakeFailure.dnsError(target.host(), LogSafe.quote(why, 200)));
-            return;
-        }
-        HandshakeFailure threat = services.threats().checkAddresses(target, addresses, owner.clientAddress());
-        if (threat != null) {
-            reject(threat);
-            return;
-        }
-        DestinationPolicy.Decision decision = services.policy().check(target, addresses);
-        if (decision.failure() != null) {
-            if (decision.failure().status() == 403 && LOG.isWarnEnabled()) {
-                long id = owner.id();
-                InetSocketAddress client = owner.clientAddress();
-                String why = decision.failure().message();
-                DENIALS.warn(() -> "flow " + id + " CONNECT " + target.authority() + " from " + client + " denied: " + why);
-            }
-            reject(decision.failure());
-            return;
-        }
-        phase = Phase.CONNECTING;
-        dialer = services.dialers().dialer(target.port(), decision.usable(), new Dialer.Listener() {
-            @Override
-            public void onConnected(SocketChannel channel, InetSocketAddress address) {
-                dialer = null;
-                phase = Phase.HANDED_OVER;
-                owner.onEstablished(Handshake.this, channel, address);
-            }
-
-            @Override
-            public void onDialFailed(DialFailure failure) {
-                dialer = null;
-                reject(toHandshakeFailure(failure));
-            }
-        });
-        long paceDeadline = owner.acceptedAt() + services.handshakeTimeout().toNanos();
-        dialer.start(paceDeadline);
-        if (phase == Phase.CONNECTING) {
-            // The dialer's own timers end every attempt; this deadline is the owner's guarantee that the state ends.
-            owner.deadline(Math.max(paceDeadline, services.loop().nanoTime())
-                    + services.dialers().longestDialNanos(decision.usable().size()));
-        }
-    }
-
-    private HandshakeFailure toHandshakeFailure(DialFailure failure) {
-        String where = target.authority();
-        return switch (failure.kind()) {
-            case TIMED_OUT -> HandshakeFailure.connectTimeout(where, services.connectTimeout());
-            case REFUSED -> HandshakeFailure.connectionRefused(where);
-            case UNAVAILABLE -> HandshakeFailure.destinationUnavailable(where, failure.detail());
-            case PACED -> HandshakeFailure.unavailable(failure.detail(), failure.retryAfterSeconds());
-        };
-    }
-
     /**
      * Answers the client with an error response, then closes once it is written and the client has stopped
      * sending (or after a short linger), so the client reads the answer instead of a reset.
@@ -339,7 +262,7 @@ public final class Handshake implements BufferPool.MemoryWaiter {
             return;
         }
         owner.onRejecting(failure);
-        abortDialer();
+        releaseUpstream();
         if (LOG.isDebugEnabled()) {
             LOG.debug("flow {} from {}: {} {}", owner.id(), owner.clientAddress(), failure.status(), failure.message());
         }
@@ -407,9 +330,8 @@ public final class Handshake implements BufferPool.MemoryWaiter {
         }
         int ops = 0;
         if (!waitingForMemory) {
-            boolean waitingForUpstream = phase == Phase.RESOLVING || phase == Phase.CONNECTING;
-            if (phase == Phase.READING_HEAD || phase == Phase.REJECTING
-                    || (waitingForUpstream && (pipelined == null || pipelined.limit() < pipelined.capacity()))) {
+            if (phase == Phase.READING_HEAD || phase == Phase.REJECTING || (phase == Phase.CONNECTING
+                    && (pipelined == null || pipelined.limit() < pipelined.capacity()))) {
                 ops = SelectionKey.OP_READ;
             }
         }
@@ -439,23 +361,15 @@ public final class Handshake implements BufferPool.MemoryWaiter {
     /** The connection is closing: stops dialling and frees what the handshake holds. Idempotent. */
     public void release() {
         phase = Phase.CLOSED;
-        cancelLookup();
-        abortDialer();
+        releaseUpstream();
         releasePipelined();
         reply = null;
     }
 
-    private void cancelLookup() {
-        if (lookup != null) {
-            lookup.cancel();
-            lookup = null;
-        }
-    }
-
-    private void abortDialer() {
-        if (dialer != null) {
-            dialer.abort();
-            dialer = null;
+    private void releaseUpstream() {
+        if (upstream != null) {
+            upstream.release();
+            upstream = null;
         }
     }
 
