@@ -39,12 +39,7 @@ public final class DownloadShaper {
             resumeSome();
             return;
         }
-        long burst = TokenBucket.byteBurst(bytesPerSecond);
-        if (bucket == null) {
-            bucket = new TokenBucket(bytesPerSecond, burst, now);
-        } else {
-            bucket.change(bytesPerSecond, burst, now);
-        }
+        bucket = TokenBucket.forBytes(bucket, bytesPerSecond, now);
         minReadBytes = UploadShaper.minPieceBytes(bytesPerSecond);
         if (!parked.isEmpty()) {
             loop.timers().arm(resume, bucket.deadlineFor(minReadBytes));

@@ -40,6 +40,19 @@ final class TokenBucket {
         return Math.min(MAX_BURST, Math.max(MIN_BYTE_BURST, bytesPerSecond / 100));
     }
 
+    /**
+     * A byte bucket at {@code bytesPerSecond} with its burst ({@link #byteBurst}): {@code current} changed to it,
+     * keeping its tokens, or a new full one when there is none yet.
+     */
+    static TokenBucket forBytes(TokenBucket current, long bytesPerSecond, long now) {
+        long burst = byteBurst(bytesPerSecond);
+        if (current == null) {
+            return new TokenBucket(bytesPerSecond, burst, now);
+        }
+        current.change(bytesPerSecond, burst, now);
+        return current;
+    }
+
     /** Adds the tokens earned since the last refill. A clock value older than the last one adds nothing. */
     void refill(long now) {
         long elapsed = now - last;

@@ -58,12 +58,7 @@ public final class UploadShaper {
             timers.cancel(refill);
             return;
         }
-        long burst = TokenBucket.byteBurst(bytesPerSecond);
-        if (bucket == null) {
-            bucket = new TokenBucket(bytesPerSecond, burst, now);
-        } else {
-            bucket.change(bytesPerSecond, burst, now);
-        }
+        bucket = TokenBucket.forBytes(bucket, bytesPerSecond, now);
         minWriteBytes = minPieceBytes(bytesPerSecond);
         if (throttled) {
             timers.arm(refill, bucket.deadlineFor(minWriteBytes)); // a faster rate may be due earlier
