@@ -1,6 +1,7 @@
 package dev.fyntr.cli;
 
 import dev.fyntr.transport.nio.FyntrProxy;
+import dev.fyntr.transport.nio.ProxyDefaults;
 import dev.fyntr.transport.nio.ThreatAction;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -52,6 +53,40 @@ final class Converters {
         @Override
         public Integer convert(String value) {
             return integer(value, 0, Integer.MAX_VALUE, "a whole number, 0 = unlimited");
+        }
+    }
+
+    /** A count of at least 1 (a bound that cannot be switched off). */
+    static final class PositiveCount implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return integer(value, 1, Integer.MAX_VALUE, "a whole number from 1");
+        }
+    }
+
+    /**
+     * {@code --max-buffer-memory}: a size of at least {@link ProxyDefaults#MIN_BUFFER_MEMORY} (1 MiB), checked by
+     * the builder as well, so the command accepts exactly what the proxy does.
+     */
+    static final class BufferMemory implements ITypeConverter<Long> {
+        static final String FORMS = "a size of at least 1 MiB: bytes (1048576) or a number with a unit: "
+                + "B, KB, KiB, MB, MiB, GB, GiB (e.g. 64MiB, 1.5GB)";
+
+        @Override
+        public Long convert(String value) {
+            long bytes;
+            try {
+                bytes = Units.size(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(withoutForms(e.getMessage()) + "; accepted: " + FORMS);
+            }
+            try {
+                FyntrProxy.builder().maxBufferMemory(bytes);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(Units.quote(value) + " is less than 1 MiB (" + bytes
+                        + " B); accepted: " + FORMS);
+            }
+            return bytes;
         }
     }
 
@@ -279,6 +314,12 @@ final class Converters {
         } catch (IllegalArgumentException e) {
             throw new TypeConversionException(e.getMessage());
         }
+    }
+
+    /** {@code 'x' is not a size; accepted: …} without its {@code ; accepted: …} part. */
+    private static String withoutForms(String message) {
+        int at = message.indexOf("; accepted: ");
+        return at < 0 ? message : message.substring(0, at);
     }
 
     private static String withoutPrefix(String message, String prefix) {

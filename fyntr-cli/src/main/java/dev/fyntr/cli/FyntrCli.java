@@ -207,6 +207,8 @@ public final class FyntrCli {
                 .bind(bind)
                 .port(o.port)
                 .maxConnections(o.maxConnections)
+                .maxConnectionsPerClient(o.maxConnectionsPerClient)
+                .maxNameLookups(o.maxNameLookups, o.maxNameLookupsPerClient)
                 .idleTimeout(o.idleTimeout)
                 .handshakeTimeout(o.handshakeTimeout)
                 .connectTimeout(o.connectTimeout)
@@ -223,6 +225,9 @@ public final class FyntrCli {
                 .maxConnectRate(o.maxConnectRate)
                 .threatFeedFiles(o.threatFeedFiles.toArray(Path[]::new))
                 .threatAction(o.threatAction);
+        if (o.maxBufferMemory > 0) {
+            builder.maxBufferMemory(o.maxBufferMemory); // else the builder's default, decided by the JVM's limits
+        }
         if (o.socks5Port >= 0) {
             builder.socks5Port(o.socks5Port);
         }
@@ -426,8 +431,8 @@ public final class FyntrCli {
     }
 
     /**
-     * The part of the startup line after the address: scheduler, limits, policy, then rate caps, threat feeds and
-     * SOCKS5 when set.
+     * The part of the startup line after the address: scheduler, limits (connections, per client, the memory
+     * budget, name lookups), timeouts, policy, then rate caps, threat feeds and SOCKS5 when set.
      *
      * @param socks5 the SOCKS5 listen address ({@code --socks5-port} on), or {@code null}
      */
@@ -438,6 +443,10 @@ public final class FyntrCli {
         }
         return "scheduler " + schedulerName
                 + ", max " + (o.maxConnections == 0 ? "unlimited" : String.valueOf(o.maxConnections)) + " connections"
+                + " (" + (o.maxConnectionsPerClient == 0 ? "unlimited" : String.valueOf(o.maxConnectionsPerClient))
+                + " per client)"
+                + ", buffer memory " + Units.formatMemory(bufferMemory(o))
+                + ", name lookups " + o.maxNameLookups + " (" + o.maxNameLookupsPerClient + " per client)"
                 + ", quantum " + o.quantum
                 + ", sparse-flow priority " + (o.noSparsePriority ? "off" : "on")
                 + ", idle timeout " + (o.idleTimeout.isZero() ? "never" : Units.formatDuration(o.idleTimeout))
@@ -453,6 +462,11 @@ public final class FyntrCli {
                         .map(Path::toString).collect(Collectors.joining(",")) + " (action "
                         + o.threatAction.name().toLowerCase(Locale.ROOT) + ")")
                 + (socks5 == null ? "" : "; SOCKS5 on " + hostPort(socks5));
+    }
+
+    /** The memory budget the proxy gets: {@code --max-buffer-memory}, else the builder's default for this JVM. */
+    static long bufferMemory(FyntrCommand o) {
+        return o.maxBufferMemory > 0 ? o.maxBufferMemory : ProxyDefaults.maxBufferMemory();
     }
 
     /** The rate caps, when any is set (the usual line stays short without them). */

@@ -36,7 +36,7 @@ import java.util.List;
             "Every option can also be set with its environment variable FYNTR_<NAME>",
             "(e.g. FYNTR_PORT=8080); an option on the command line wins over the variable.",
             "Durations are whole seconds (30) or take a unit: 500ms, 30s, 5m, 1h.",
-            "Sizes take B, KB (1000), KiB (1024), MB, MiB."},
+            "Sizes take B, KB (1000), KiB (1024), MB, MiB, GB, GiB."},
         footerHeading = "%nExit status:%n",
         footer = {
             "  0  stopped normally (also --help, --version, --dry-run)",
@@ -55,6 +55,13 @@ final class FyntrCommand {
     static final String GROUP_THREATS = "Threat feeds";
     static final String GROUP_SOCKS5 = "SOCKS5";
     static final String GROUP_OTHER = "Logging and other";
+
+    /**
+     * The default budget under the launcher's {@code -XX:+UseSerialGC -Xmx64m}, as the help states it: the JVM's
+     * direct-memory limit is then {@code Runtime.maxMemory()}, 61.9 MiB (the heap less one survivor space), and
+     * half of it 30.9 MiB. An end-to-end test checks it against the real command.
+     */
+    static final String DEFAULT_BUFFER_MEMORY_WITH_LAUNCHER = "31 MiB";
 
     // ---- Listener
 
@@ -77,6 +84,35 @@ final class FyntrCommand {
             description = {"Concurrent connections, handshakes included; 0 = unlimited.",
                 "Env FYNTR_MAX_CONNECTIONS, default ${DEFAULT-VALUE}."})
     int maxConnections;
+
+    @Option(names = "--max-connections-per-client", paramLabel = "N",
+            defaultValue = "" + ProxyDefaults.MAX_CONNECTIONS_PER_CLIENT, converter = Converters.Count.class,
+            description = {"Concurrent connections of one client address; beyond it that client gets 503 with the "
+                + "reason. 0 = off (no per-client limit).",
+                "Env FYNTR_MAX_CONNECTIONS_PER_CLIENT, default ${DEFAULT-VALUE}."})
+    int maxConnectionsPerClient;
+
+    @Option(names = "--max-buffer-memory", paramLabel = "SIZE", converter = Converters.BufferMemory.class,
+            description = {"One memory budget for every buffer the proxy holds (upload queues, chunks held for slow "
+                + "clients, handshake heads), never exceeded: per-tunnel queues shrink as tunnels multiply, down to "
+                + "one 16 KiB chunk, and reads pause while it is full. At least 1 MiB, e.g. 64MiB.",
+                "Env FYNTR_MAX_BUFFER_MEMORY, default half the JVM's direct-memory limit (MaxDirectMemorySize, else "
+                + "the maximum heap): about " + DEFAULT_BUFFER_MEMORY_WITH_LAUNCHER + " with the launcher's flags; "
+                + "--dry-run shows it."})
+    long maxBufferMemory; // 0 = the builder's default, ProxyDefaults.maxBufferMemory()
+
+    @Option(names = "--max-name-lookups", paramLabel = "N", defaultValue = "" + ProxyDefaults.MAX_NAME_LOOKUPS,
+            converter = Converters.PositiveCount.class,
+            description = {"Distinct host names being resolved at once; a CONNECT that needs one more gets 503.",
+                "Env FYNTR_MAX_NAME_LOOKUPS, default ${DEFAULT-VALUE}."})
+    int maxNameLookups;
+
+    @Option(names = "--max-name-lookups-per-client", paramLabel = "N",
+            defaultValue = "" + ProxyDefaults.MAX_NAME_LOOKUPS_PER_CLIENT, converter = Converters.PositiveCount.class,
+            description = {"Requests of one client address waiting for a name at once; beyond it that client gets "
+                + "503.",
+                "Env FYNTR_MAX_NAME_LOOKUPS_PER_CLIENT, default ${DEFAULT-VALUE}."})
+    int maxNameLookupsPerClient;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "" + ProxyDefaults.IDLE_TIMEOUT_SECONDS,
             converter = Converters.NonNegativeDuration.class,
@@ -218,7 +254,8 @@ final class FyntrCommand {
     /** The help sections, in order, with the long names of the options each one lists. */
     static final List<List<String>> GROUPS = List.of(
             List.of(GROUP_LISTENER, "--bind", "--port"),
-            List.of(GROUP_LIMITS, "--max-connections", "--idle-timeout", "--handshake-timeout",
+            List.of(GROUP_LIMITS, "--max-connections", "--max-connections-per-client", "--max-buffer-memory",
+                    "--max-name-lookups", "--max-name-lookups-per-client", "--idle-timeout", "--handshake-timeout",
                     "--connect-timeout", "--shutdown-grace"),
             List.of(GROUP_SCHEDULING, "--scheduler", "--quantum", "--no-sparse-priority"),
             List.of(GROUP_SHAPING, "--max-rate", "--max-download-rate", "--max-connect-rate"),

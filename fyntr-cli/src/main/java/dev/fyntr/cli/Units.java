@@ -104,6 +104,18 @@ final class Units {
         return bytes + " B";
     }
 
+    /**
+     * Formats a memory size for people, in MiB: whole ({@code 32 MiB}) when exact, else with one decimal rounded
+     * down, so that it never overstates ({@code 30.9 MiB}). Below 1 MiB as {@link #formatBytes}.
+     */
+    static String formatMemory(long bytes) {
+        if (bytes < 1L << 20 || bytes % (1L << 20) == 0) {
+            return formatBytes(bytes);
+        }
+        long tenths = (bytes >> 20) * 10 + (bytes & ((1L << 20) - 1)) * 10 / (1L << 20); // no overflow
+        return tenths / 10 + "." + tenths % 10 + " MiB";
+    }
+
     /** Formats a byte rate for people: {@code off} for 0, else bytes per second ({@code 2500000 B/s}). */
     static String formatRate(long bytesPerSecond) {
         return bytesPerSecond == 0 ? "off" : bytesPerSecond + " B/s";

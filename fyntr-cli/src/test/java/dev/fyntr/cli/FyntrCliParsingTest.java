@@ -30,7 +30,9 @@ class FyntrCliParsingTest {
 
     /** Every flag with a non-default value, as flags. */
     private static final String[] ALL_FLAGS = {
-        "--bind", "::1", "--port", "8080", "--max-connections", "50", "--idle-timeout", "5m",
+        "--bind", "::1", "--port", "8080", "--max-connections", "50",
+        "--max-connections-per-client", "8", "--max-buffer-memory", "48MiB", "--max-name-lookups", "64",
+        "--max-name-lookups-per-client", "16", "--idle-timeout", "5m",
         "--handshake-timeout", "10", "--connect-timeout", "500ms", "--shutdown-grace", "0",
         "--scheduler", "fifo", "--quantum", "4KiB", "--no-sparse-priority",
         "--allow-port", "8443,9443", "--allow-port", "22", "--no-default-allow-port",
@@ -43,7 +45,9 @@ class FyntrCliParsingTest {
     /** The same settings, as variables. */
     private static final Map<String, String> ALL_VARIABLES = Map.ofEntries(
             Map.entry("FYNTR_BIND", "::1"), Map.entry("FYNTR_PORT", "8080"),
-            Map.entry("FYNTR_MAX_CONNECTIONS", "50"), Map.entry("FYNTR_IDLE_TIMEOUT", "5m"),
+            Map.entry("FYNTR_MAX_CONNECTIONS", "50"), Map.entry("FYNTR_MAX_CONNECTIONS_PER_CLIENT", "8"),
+            Map.entry("FYNTR_MAX_BUFFER_MEMORY", "48MiB"), Map.entry("FYNTR_MAX_NAME_LOOKUPS", "64"),
+            Map.entry("FYNTR_MAX_NAME_LOOKUPS_PER_CLIENT", "16"), Map.entry("FYNTR_IDLE_TIMEOUT", "5m"),
             Map.entry("FYNTR_HANDSHAKE_TIMEOUT", "10"), Map.entry("FYNTR_CONNECT_TIMEOUT", "500ms"),
             Map.entry("FYNTR_SHUTDOWN_GRACE", "0"), Map.entry("FYNTR_SCHEDULER", "fifo"),
             Map.entry("FYNTR_QUANTUM", "4KiB"), Map.entry("FYNTR_NO_SPARSE_PRIORITY", "true"),
@@ -66,6 +70,10 @@ class FyntrCliParsingTest {
         assertEquals("127.0.0.1", o.bind);
         assertEquals(9999, o.port);
         assertEquals(1000, o.maxConnections);
+        assertEquals(0, o.maxConnectionsPerClient);
+        assertEquals(0, o.maxBufferMemory, "0: the builder's default, which depends on the JVM");
+        assertEquals(256, o.maxNameLookups);
+        assertEquals(256, o.maxNameLookupsPerClient);
         assertEquals(Duration.ofSeconds(300), o.idleTimeout);
         assertEquals(Duration.ofSeconds(30), o.handshakeTimeout);
         assertEquals(Duration.ofSeconds(3), o.connectTimeout);
@@ -103,6 +111,10 @@ class FyntrCliParsingTest {
         assertEquals("::1", o.bind);
         assertEquals(8080, o.port);
         assertEquals(50, o.maxConnections);
+        assertEquals(8, o.maxConnectionsPerClient);
+        assertEquals(48L << 20, o.maxBufferMemory);
+        assertEquals(64, o.maxNameLookups);
+        assertEquals(16, o.maxNameLookupsPerClient);
         assertEquals(Duration.ofMinutes(5), o.idleTimeout);
         assertEquals(Duration.ofSeconds(10), o.handshakeTimeout);
         assertEquals(Duration.ofMillis(500), o.connectTimeout);
@@ -143,6 +155,10 @@ class FyntrCliParsingTest {
         "--port,FYNTR_PORT,7000,8000",
         "--bind,FYNTR_BIND,127.0.0.2,127.0.0.3",
         "--max-connections,FYNTR_MAX_CONNECTIONS,7,8",
+        "--max-connections-per-client,FYNTR_MAX_CONNECTIONS_PER_CLIENT,7,0",
+        "--max-buffer-memory,FYNTR_MAX_BUFFER_MEMORY,8MiB,2GB",
+        "--max-name-lookups,FYNTR_MAX_NAME_LOOKUPS,7,8",
+        "--max-name-lookups-per-client,FYNTR_MAX_NAME_LOOKUPS_PER_CLIENT,7,8",
         "--idle-timeout,FYNTR_IDLE_TIMEOUT,7s,8s",
         "--log-level,FYNTR_LOG_LEVEL,warn,error",
         "--allow-port,FYNTR_ALLOW_PORT,7000,8000",
@@ -210,6 +226,18 @@ class FyntrCliParsingTest {
         "--port|-1|'-1' is not a whole number",
         "--max-connections|-5|'-5' is not a whole number; accepted: a whole number, 0 = unlimited",
         "--max-connections|99999999999|'99999999999' is out of range",
+        "--max-connections-per-client|-1|'-1' is not a whole number; accepted: a whole number, 0 = unlimited",
+        "--max-connections-per-client|lots|'lots' is not a whole number",
+        "--max-buffer-memory|512KiB|'512KiB' is less than 1 MiB (524288 B); accepted: a size of at least 1 MiB",
+        "--max-buffer-memory|1MB|'1MB' is less than 1 MiB (1000000 B)",
+        "--max-buffer-memory|0|'0' is less than 1 MiB (0 B)",
+        "--max-buffer-memory|64Mb|'64Mb' has an ambiguous unit 'Mb': write 64MB for bytes; accepted: a size of at least 1 MiB",
+        "--max-buffer-memory|lots|'lots' is not a size; accepted: a size of at least 1 MiB: bytes (1048576) or a number",
+        "--max-buffer-memory|-64MiB|'-64MiB' is not a size",
+        "--max-buffer-memory|64MiB/s|'64MiB/s' is not a size",
+        "--max-name-lookups|0|'0' is out of range; accepted: a whole number from 1",
+        "--max-name-lookups|-3|'-3' is not a whole number; accepted: a whole number from 1",
+        "--max-name-lookups-per-client|0|'0' is out of range; accepted: a whole number from 1",
         "--idle-timeout|forever|'forever' is not a duration; accepted: whole seconds (30) or a number with a unit",
         "--handshake-timeout|0|'0' must be more than 0; accepted: whole seconds",
         "--connect-timeout|0s|'0s' must be more than 0",
@@ -245,6 +273,11 @@ class FyntrCliParsingTest {
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
         "FYNTR_PORT|--port|70000|'70000' is out of range; accepted: a port number 0-65535",
         "FYNTR_IDLE_TIMEOUT|--idle-timeout|1 day|'1 day' is not a duration",
+        "FYNTR_MAX_CONNECTIONS_PER_CLIENT|--max-connections-per-client|ten|'ten' is not a whole number",
+        "FYNTR_MAX_BUFFER_MEMORY|--max-buffer-memory|100KB|'100KB' is less than 1 MiB (100000 B)",
+        "FYNTR_MAX_BUFFER_MEMORY|--max-buffer-memory|32mb|'32mb' has an ambiguous unit 'mb'",
+        "FYNTR_MAX_NAME_LOOKUPS|--max-name-lookups|0|'0' is out of range; accepted: a whole number from 1",
+        "FYNTR_MAX_NAME_LOOKUPS_PER_CLIENT|--max-name-lookups-per-client|x|'x' is not a whole number",
         "FYNTR_QUANTUM|--quantum|20Mb|'20Mb' is not a quantum",
         "FYNTR_ALLOW_PORT|--allow-port|443;8443|'443;8443' is not a whole number",
         "FYNTR_LOG_LEVEL|--log-level|loud|'loud' is not a log level",
@@ -344,8 +377,9 @@ class FyntrCliParsingTest {
         assertEquals(0, r.status(), r.err());
         // Nothing, unless the open-file limit is too low for 1000 connections: the builder's check warns then.
         assertEquals(Cli.dryRunWarnings(Map.of(), "--dry-run", "--port", "0"), r.err());
-        assertEquals("fyntr " + Version.get() + " would listen on 127.0.0.1:0 (scheduler drr, max 1000 connections, "
-                + "quantum auto, sparse-flow priority on, idle timeout 300s, handshake timeout 30s, "
+        assertEquals("fyntr " + Version.get() + " would listen on 127.0.0.1:0 (scheduler drr, max 1000 connections "
+                + "(unlimited per client), buffer memory " + Units.formatMemory(ProxyDefaults.maxBufferMemory())
+                + ", name lookups 256 (256 per client), quantum auto, sparse-flow priority on, idle timeout 300s, handshake timeout 30s, "
                 + "connect timeout 3s, shutdown grace 10s; ports 443, allow-cidr none, deny-cidr built-in, "
                 + "allow-domain none); dry run, not listening" + System.lineSeparator(), r.out());
     }
@@ -358,8 +392,8 @@ class FyntrCliParsingTest {
         env.put("FYNTR_THREAT_FEED_FILE", feed.toString());
         Cli.Result r = Cli.run(env);
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().contains("would listen on 127.0.0.1:8080 (scheduler fifo, max 50 connections, "
-                + "quantum 4 KiB, sparse-flow priority off, idle timeout 300s, handshake timeout 10s, "
+        assertTrue(r.out().contains("would listen on 127.0.0.1:8080 (scheduler fifo, max 50 connections "
+                + "(8 per client), buffer memory 48 MiB, name lookups 64 (16 per client), quantum 4 KiB, sparse-flow priority off, idle timeout 300s, handshake timeout 10s, "
                 + "connect timeout 500ms, shutdown grace 0s; ports 22,8443,9443, allow-cidr 10.1.0.0/16,fd00::/8, "
                 + "deny-cidr built-in+203.0.113.0/24, allow-domain example.com; max rate 2500000 B/s, "
                 + "max download rate 5000000 B/s, max connect rate 50/s; threat feeds " + feed
@@ -435,6 +469,10 @@ class FyntrCliParsingTest {
         assertEquals(ProxyDefaults.BIND_TEXT, o.bind);
         assertEquals(ProxyDefaults.PORT, o.port);
         assertEquals(ProxyDefaults.MAX_CONNECTIONS, o.maxConnections);
+        assertEquals(ProxyDefaults.MAX_CONNECTIONS_PER_CLIENT, o.maxConnectionsPerClient);
+        assertEquals(ProxyDefaults.MAX_NAME_LOOKUPS, o.maxNameLookups);
+        assertEquals(ProxyDefaults.MAX_NAME_LOOKUPS_PER_CLIENT, o.maxNameLookupsPerClient);
+        assertEquals(ProxyDefaults.maxBufferMemory(), FyntrCli.bufferMemory(o));
         assertEquals(ProxyDefaults.IDLE_TIMEOUT, o.idleTimeout);
         assertEquals(ProxyDefaults.HANDSHAKE_TIMEOUT, o.handshakeTimeout);
         assertEquals(ProxyDefaults.CONNECT_TIMEOUT, o.connectTimeout);

@@ -75,4 +75,15 @@ class UnitsTest {
         assertEquals("1500 B", Units.formatBytes(1500));
         assertEquals(Duration.ofSeconds(300), Units.duration("300s"));
     }
+
+    @Test
+    void shouldFormatMemoryInMibWithOneDecimalRoundedDown() {
+        assertEquals("32 MiB", Units.formatMemory(32L << 20));
+        assertEquals("30.9 MiB", Units.formatMemory(32_440_320)); // half of -Xmx64m's usable heap
+        assertEquals("1.9 MiB", Units.formatMemory((2L << 20) - 1)); // never rounded up to 2
+        assertEquals("1 MiB", Units.formatMemory(1L << 20));
+        assertEquals("1430.5 MiB", Units.formatMemory(1_500_000_000L));
+        assertEquals("512 KiB", Units.formatMemory(512 * 1024));
+        assertEquals("8796093022207.9 MiB", Units.formatMemory(Long.MAX_VALUE)); // no overflow
+    }
 }
