@@ -30,6 +30,8 @@ final class DownloadRelay implements DownloadShaper.Parked, BufferPool.MemoryWai
     /** Whether {@link #pending} holds relayed upstream bytes (pooled, counted) rather than our reply (heap). */
     private boolean pendingRelayed;
     private boolean waitingForMemory;
+    /** The last read filled its buffer: a bulk download, which must not use the budget's reserve. */
+    private boolean lastReadFull;
     private boolean upstreamEof;
     private boolean clientOutputShut;
     /** Upstream reads paused by the download shaper until tokens are due. */
@@ -60,7 +62,8 @@ final class DownloadRelay implements DownloadShaper.Parked, BufferPool.MemoryWai
                 shaper.park(this);
                 return;
             }
-            ByteBuffer buf = tunnel.holdsNothing() ? buffers.acquireReserved() : buffers.acquire();
+            // Only a tunnel that holds nothing and whose last read was short (interactive) may use the reserve.
+            ByteBuffer buf = !lastReadFull && tunnel.holdsNothing() ? buffers.acquireReserved() : buffers.acquire();
             if (buf == null) {
                 waitingForMemory = true; // OP_READ off until chunks are free: TCP slows the sender
                 buffers.awaitMemory(this);
@@ -85,6 +88,7 @@ final class DownloadRelay implements DownloadShaper.Parked, BufferPool.MemoryWai
                 }
                 return;
             }
+            lastReadFull = n == want;
             buf.flip();
             tunnel.touch();
             shaper.consumed(n);

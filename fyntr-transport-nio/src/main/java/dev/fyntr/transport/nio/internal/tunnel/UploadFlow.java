@@ -32,6 +32,8 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
 
     /** Chunks per scattering read: amortises syscalls without letting one socket hog the turn. */
     private static final int READS_PER_EVENT = 4;
+    /** Below this average chunk size a flow counts as interactive (TLS records of requests, echoes, pings). */
+    private static final int SPARSE_CHUNK_BYTES = BufferPool.CHUNK_BYTES / 4;
 
     private final Tunnel tunnel;
     private final long id;
@@ -91,8 +93,7 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
         ByteBuffer[] chunks = scatter;
         int got = 0;
         for (; got < room; got++) {
-            // A flow that holds nothing (an interactive one, say) may use the reserve; bulk flows may not.
-            ByteBuffer b = got == 0 && queue.isEmpty() ? buffers.acquireReserved() : buffers.acquire();
+            ByteBuffer b = got == 0 && isSparse() ? buffers.acquireReserved() : buffers.acquire();
             if (b == null) {
                 break;
             }
@@ -142,6 +143,14 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
         if (!tunnel.isReleased()) {
             tunnel.updateInterest();
         }
+    }
+
+    /**
+     * Whether this flow is sparse (interactive): nothing queued, and its chunks so far small on average. Only such
+     * a flow may read into the budget's reserve; a bulk flow whose queue just drained may not.
+     */
+    private boolean isSparse() {
+        return queue.isEmpty() && (chunkStats.chunks() == 0 || chunkStats.averageChunkBytes() < SPARSE_CHUNK_BYTES);
     }
 
     /** Whether this direction holds no buffer (nothing queued). */
