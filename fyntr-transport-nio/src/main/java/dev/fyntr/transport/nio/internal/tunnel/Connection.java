@@ -46,7 +46,7 @@ final class Connection implements IoHandler, Handshake.Owner {
     private final Handshake handshake;
     private State state = State.HANDSHAKE;
     private Tunnel tunnel;
-    /** Refused at admission: the answer is written without lingering, so that refusals cannot pile up. */
+    /** Refused at admission (connection limits): lingering is bounded tighter, so that refusals cannot pile up. */
     private boolean refusedAtAdmission;
 
     Connection(ConnectionServices services, Connections registry, long id, SocketChannel client,
@@ -184,7 +184,7 @@ final class Connection implements IoHandler, Handshake.Owner {
 
     @Override
     public boolean mayLinger() {
-        return !refusedAtAdmission && registry.mayLinger();
+        return registry.mayLinger(refusedAtAdmission);
     }
 
     @Override

@@ -106,10 +106,14 @@ public final class Connections {
         return true;
     }
 
-    /** Whether one more rejected connection may linger: at most as many as the connection limit allows. */
-    boolean mayLinger() {
+    /**
+     * Whether one more rejected connection may linger, so that its client reads the answer rather than a reset:
+     * at most as many as the connection limit allows, and refusals at admission (which come when the proxy is
+     * already full) at most an eighth of that, so that a storm beyond capacity cannot pile up descriptors.
+     */
+    boolean mayLinger(boolean refusedAtAdmission) {
         int limit = maxConnections > 0 ? maxConnections : ProxyDefaults.MAX_CONNECTIONS;
-        return services.counters.lingering <= limit;
+        return services.counters.lingering <= (refusedAtAdmission ? Math.max(16, limit / 8) : limit);
     }
 
     void forget(Connection connection) {
