@@ -17,15 +17,22 @@ import java.util.regex.Pattern;
 
 /**
  * The real command as a separate process, launched the way users launch it: the JVM of the build, the packaged
- * modular jar and {@code target/lib} on the module path (or the fat jar), the launcher's lean JVM flags.
+ * modular jar and {@code target/lib} on the module path (or the fat jar), the launcher's lean JVM flags (read from
+ * the launcher script itself, so that the tests run what {@code ./fyntr} runs).
  */
 final class ProxyProcess implements AutoCloseable {
 
     static final Path TARGET = Path.of(System.getProperty("fyntr.target", "target"));
     static final String JAVA = System.getProperty("fyntr.java",
             Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    static final List<String> LEAN_FLAGS = List.of("-XX:+UseSerialGC", "-Xss256k", "-XX:TieredStopAtLevel=1",
-            "-Xmx64m");
+    private static final Pattern LAUNCHER_OPTS = Pattern.compile("\\$\\{FYNTR_JAVA_OPTS:-([^}]*)}");
+    /** The launcher script at the repository's root, whose default JVM flags the tests use. */
+    static final Path LAUNCHER = Path.of(System.getProperty("fyntr.launcher", "../fyntr"));
+    /**
+     * The launcher's default JVM flags, e.g. {@code -XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=1 -Xms8m
+     * -Xmx64m}.
+     */
+    static final List<String> LEAN_FLAGS = launcherFlags(LAUNCHER);
     private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+) ");
 
     private final Process process;
@@ -79,6 +86,37 @@ final class ProxyProcess implements AutoCloseable {
         return new ProxyProcess(command);
     }
 
+    /** What a command that ends by itself printed, and its status. */
+    record Finished(int status, String out, String err) {
+    }
+
+    /**
+     * {@code java LEAN_FLAGS -p target/lib:target/fyntr-cli.jar -m dev.fyntr.cli --dry-run --port 0 ARGS}, to its
+     * end (bounded).
+     */
+    static Finished dryRunOnModulePath(Path dir, String... args) throws IOException, InterruptedException {
+        requireFile(TARGET.resolve("fyntr-cli.jar"));
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.addAll(LEAN_FLAGS);
+        command.addAll(List.of("-p", TARGET.resolve("lib") + java.io.File.pathSeparator
+                + TARGET.resolve("fyntr-cli.jar"), "-m", "dev.fyntr.cli", "--dry-run", "--port", "0"));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("FYNTR_"));
+        Process process = builder.start();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                throw new AssertionError("the dry run still runs after 60 s: " + command);
+            }
+        } finally {
+            process.destroyForcibly();
+        }
+        return new Finished(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
     /** {@code java -jar target/fyntr-cli-all.jar --port 0 ARGS}, once it listens. */
     static ProxyProcess startFatJar(String... args) throws IOException, InterruptedException {
         requireFile(TARGET.resolve("fyntr-cli-all.jar"));
@@ -90,6 +128,21 @@ final class ProxyProcess implements AutoCloseable {
         return new ProxyProcess(command);
     }
 
+    /** The flags in {@code ${FYNTR_JAVA_OPTS:-…}} of the launcher: what {@code ./fyntr} runs Java with. */
+    static List<String> launcherFlags(Path launcher) {
+        String script;
+        try {
+            script = Files.readString(launcher);
+        } catch (IOException e) {
+            throw new AssertionError("cannot read the launcher " + launcher.toAbsolutePath() + ": " + e, e);
+        }
+        Matcher m = LAUNCHER_OPTS.matcher(script);
+        if (!m.find()) {
+            throw new AssertionError("no ${FYNTR_JAVA_OPTS:-...} default in " + launcher.toAbsolutePath());
+        }
+        return List.of(m.group(1).strip().split("\\s+"));
+    }
+
     private static void requireFile(Path path) {
         if (!Files.isRegularFile(path)) {
             throw new AssertionError(path + " is missing: the end-to-end tests run after 'package'");
@@ -98,6 +151,31 @@ final class ProxyProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * A memory figure of the process from {@code /proc/PID/status} in KiB: {@code VmRSS} (resident now) or
+     * {@code VmHWM} (the most resident since start); -1 where there is no such file (not Linux).
+     */
+    long statusKiB(String field) throws IOException {
+        Path status = Path.of("/proc", String.valueOf(process.pid()), "status");
+        if (!Files.isReadable(status)) {
+            return -1;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").strip());
+            }
+        }
+        return -1;
     }
 
     /**
