@@ -303,4 +303,26 @@ class OverloadTest {
             assertEquals(200, again.connect("127.0.0.1:" + echo.port()).status());
         }
     }
+
+    @Test
+    void shouldBoundTheRejectedConnectionsThatLinger() throws Exception {
+        int max = 8;
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(443).maxConnections(max).start());
+        List<ProxyClient> rejected = new ArrayList<>();
+        // Each gets a 400 and then keeps its socket open without a word: the proxy lingers for it.
+        for (int i = 0; i < 3 * max; i++) {
+            ProxyClient c = closer.add(new ProxyClient(proxy));
+            c.send("BAD REQUEST\r\n\r\n");
+            rejected.add(c);
+            Fixtures.await("rejection " + i + " counted", Duration.ofSeconds(10),
+                    () -> proxy.stats().rejections() >= rejected.size());
+            int lingering = proxy.stats().lingeringRejections();
+            assertTrue(lingering <= max, lingering + " rejected connections linger; at most " + max + " may");
+        }
+        for (ProxyClient c : rejected) {
+            ProxyClient.Response r = c.readResponse();
+            assertTrue(r.status() == 400 || r.status() == 503, r.statusLine()); // 503: the lingerers hold the slots
+        }
+        assertEquals(max, proxy.stats().lingeringRejections(), "the bound is reached, not exceeded");
+    }
 }

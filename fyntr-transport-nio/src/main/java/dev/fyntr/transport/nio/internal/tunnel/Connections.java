@@ -31,6 +31,8 @@ public final class Connections {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
     private static final long ACCEPT_WARNING_INTERVAL_NANOS = 1_000_000_000L;
+    /** Refusals at admission that may linger at once: well within the open-file guard's allowance of 64. */
+    static final int ADMISSION_LINGER_MAX = 32;
 
     private final ConnectionServices services;
     private final LoopContext loop;
@@ -107,13 +109,16 @@ public final class Connections {
     }
 
     /**
-     * Whether one more rejected connection may linger, so that its client reads the answer rather than a reset:
-     * at most as many as the connection limit allows, and refusals at admission (which come when the proxy is
-     * already full) at most an eighth of that, so that a storm beyond capacity cannot pile up descriptors.
+     * Whether one more rejected connection may linger, so that its client reads the answer rather than a reset.
+     * Rejections of admitted connections hold their slot while they linger, so at most the connection limit of
+     * them do. Refusals at admission come when the proxy is already full: they linger only while few do
+     * ({@value #ADMISSION_LINGER_MAX} at most), so that a storm beyond capacity adds at most that many descriptors
+     * to the open-file budget's allowance (docs/architecture.md).
      */
     boolean mayLinger(boolean refusedAtAdmission) {
         int limit = maxConnections > 0 ? maxConnections : ProxyDefaults.MAX_CONNECTIONS;
-        return services.counters.lingering <= (refusedAtAdmission ? Math.max(16, limit / 8) : limit);
+        int lingering = services.counters.lingering;
+        return lingering <= (refusedAtAdmission ? Math.min(limit, ADMISSION_LINGER_MAX) : limit);
     }
 
     void forget(Connection connection) {
