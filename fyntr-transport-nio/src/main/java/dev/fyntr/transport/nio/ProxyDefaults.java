@@ -49,7 +49,8 @@ public final class ProxyDefaults {
     /**
      * The default memory budget ({@code --max-buffer-memory}): half of what the JVM allows for direct buffers
      * ({@code -XX:MaxDirectMemorySize}, else the heap maximum), leaving the other half for buffers the garbage
-     * collector has not yet freed and for the JDK's own use. With the launcher's {@code -Xmx64m}: 32 MiB.
+     * collector has not yet freed and for the JDK's own use. With the launcher's {@code -Xmx64m} (the serial
+     * collector reports 61.9 MiB of heap, which is also the direct-memory limit): 30.9 MiB.
      */
     public static long maxBufferMemory() {
         return Math.max(MIN_BUFFER_MEMORY, JvmLimits.maxDirectMemory() / 2);

@@ -1,6 +1,7 @@
 package dev.fyntr.transport.nio.internal;
 
 import dev.fyntr.transport.nio.internal.net.FileDescriptorGuard;
+import dev.fyntr.transport.nio.internal.net.JvmLimits;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -18,12 +19,19 @@ public final class StartupWarnings {
     /** One sentence per warning, in a stable order; empty when all is well. */
     public static List<String> of(ProxyConfig config) {
         ProxyConfig.Listen listen = config.listen();
-        List<String> warnings = new ArrayList<>(3);
+        List<String> warnings = new ArrayList<>(4);
         if (!listen.bind().isLoopbackAddress()) {
             warnings.add(nonLoopback("listening on", listen.bind(), listen.port()));
         }
         if (listen.socks5() && !listen.socks5Bind().isLoopbackAddress()) {
             warnings.add(nonLoopback("SOCKS5 listening on", listen.socks5Bind(), listen.socks5Port()));
+        }
+        long direct = JvmLimits.maxDirectMemory();
+        if (config.limits().maxBufferMemory() > direct) {
+            warnings.add("the buffer memory budget (" + (config.limits().maxBufferMemory() >> 20) + " MiB) is larger "
+                    + "than the JVM allows for direct buffers (" + (direct >> 20) + " MiB): the JVM would refuse buffers "
+                    + "first and the proxy would stall and shed load; lower --max-buffer-memory or raise "
+                    + "-XX:MaxDirectMemorySize (or -Xmx)");
         }
         String descriptors = FileDescriptorGuard.warning(config.limits().maxConnections());
         if (descriptors != null) {
