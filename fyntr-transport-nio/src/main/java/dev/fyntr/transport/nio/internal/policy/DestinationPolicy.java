@@ -3,13 +3,13 @@ package dev.fyntr.transport.nio.internal.policy;
 import dev.fyntr.transport.nio.internal.net.Addresses;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
+import dev.fyntr.transport.nio.internal.net.HostNames;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -57,8 +57,8 @@ public final class DestinationPolicy {
      * @param allowedPorts destination ports, 1-65535 (the 443 default is the caller's business: the builder adds it)
      * @param allowCidrs   ranges allowed even when denied
      * @param denyCidrs    ranges denied in addition to {@link #DEFAULT_DENIED}
-     * @param allowDomains domains whose denied addresses are dropped instead of failing the request; matched on
-     *                     label boundaries, case-insensitively, leading and trailing dots ignored
+     * @param allowDomains domains whose denied addresses are dropped instead of failing the request; read with
+     *                     {@link HostNames#canonicalDomain} and matched on label boundaries
      */
     public DestinationPolicy(List<Integer> allowedPorts, List<Cidr> allowCidrs, List<Cidr> denyCidrs,
                              List<String> allowDomains) {
@@ -78,19 +78,11 @@ public final class DestinationPolicy {
         this.denied = List.copyOf(all);
         Set<String> domains = new LinkedHashSet<>();
         for (String d : allowDomains) {
-            String norm = Objects.requireNonNull(d, "allowDomains entry").strip().toLowerCase(Locale.ROOT);
-            int from = 0;
-            int to = norm.length();
-            while (from < to && norm.charAt(from) == '.') {
-                from++;
+            try { // the form every requested host is in (HostNames), so that they compare as strings
+                domains.add(HostNames.canonicalDomain(Objects.requireNonNull(d, "allowDomains entry").strip()));
+            } catch (HostNames.InvalidHostNameException e) {
+                throw new IllegalArgumentException("bad allowed domain '" + d + "': " + e.getMessage());
             }
-            while (to > from && norm.charAt(to - 1) == '.') {
-                to--;
-            }
-            if (from == to) {
-                throw new IllegalArgumentException("empty allowed domain: '" + d + "'");
-            }
-            domains.add(norm.substring(from, to));
         }
         this.allowDomains = List.copyOf(domains);
     }
