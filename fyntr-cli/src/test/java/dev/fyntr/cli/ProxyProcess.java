@@ -60,10 +60,16 @@ final class ProxyProcess implements AutoCloseable {
 
     /** {@code java -p target/lib:target/fyntr-cli.jar -m dev.fyntr.cli --port 0 ARGS}, once it listens. */
     static ProxyProcess startOnModulePath(String... args) throws IOException, InterruptedException {
+        return startOnModulePath(LEAN_FLAGS, args);
+    }
+
+    /** As {@link #startOnModulePath(String...)}, with other JVM flags (as {@code FYNTR_JAVA_OPTS} gives them). */
+    static ProxyProcess startOnModulePath(List<String> jvmFlags, String... args)
+            throws IOException, InterruptedException {
         requireFile(TARGET.resolve("fyntr-cli.jar"));
         List<String> command = new ArrayList<>();
         command.add(JAVA);
-        command.addAll(LEAN_FLAGS);
+        command.addAll(jvmFlags);
         command.addAll(List.of("-p", TARGET.resolve("lib") + java.io.File.pathSeparator
                 + TARGET.resolve("fyntr-cli.jar"), "-m", "dev.fyntr.cli", "--port", "0"));
         command.addAll(List.of(args));

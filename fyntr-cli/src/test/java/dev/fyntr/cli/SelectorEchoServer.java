@@ -8,13 +8,16 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Echoes bytes back on 127.0.0.1, for thousands of connections from one thread (a selector): each connection has
  * one small buffer, reading stops while it holds bytes the peer has not taken yet (so a slow peer slows its sender,
  * as TCP would), and after the peer's EOF it sends what is left, shuts its output and closes. A thread per
- * connection would not scale to a storm of 1,000 tunnels on a small machine.
+ * connection would not scale to a storm of 1,000 tunnels on a small machine. A second thread does nothing but
+ * accept, so that a storm of connects is taken off the listen queue at once even while the selector thread is busy
+ * echoing (a full queue drops SYNs, and the proxy's dial would then wait for the retransmission).
  */
 final class SelectorEchoServer implements AutoCloseable {
 
@@ -23,6 +26,8 @@ final class SelectorEchoServer implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Selector selector;
     private final Thread thread;
+    private final Thread acceptor;
+    private final ConcurrentLinkedQueue<SocketChannel> accepted = new ConcurrentLinkedQueue<>();
     private volatile boolean closing;
     private volatile Throwable failure;
 
@@ -32,8 +37,6 @@ final class SelectorEchoServer implements AutoCloseable {
         server = ServerSocketChannel.open();
         try {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
-            server.configureBlocking(false);
-            server.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException | RuntimeException e) {
             server.close();
             selector.close();
@@ -42,6 +45,9 @@ final class SelectorEchoServer implements AutoCloseable {
         thread = new Thread(this::loop, "echo-selector");
         thread.setDaemon(true);
         thread.start();
+        acceptor = new Thread(this::acceptLoop, "echo-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
 
     int port() {
@@ -57,19 +63,19 @@ final class SelectorEchoServer implements AutoCloseable {
         try {
             while (!closing) {
                 selector.select(1000);
+                for (SocketChannel ch = accepted.poll(); ch != null; ch = accepted.poll()) {
+                    ch.configureBlocking(false);
+                    ch.register(selector, SelectionKey.OP_READ, new Connection(ch));
+                }
                 for (SelectionKey key : selector.selectedKeys()) {
                     if (!key.isValid()) {
                         continue;
                     }
-                    if (key.isAcceptable()) {
-                        acceptAll();
-                    } else {
-                        Connection c = (Connection) key.attachment();
-                        try {
-                            c.onReady(key);
-                        } catch (IOException e) {
-                            c.close(key); // a peer that went away: its connection ends, the others go on
-                        }
+                    Connection c = (Connection) key.attachment();
+                    try {
+                        c.onReady(key);
+                    } catch (IOException e) {
+                        c.close(key); // a peer that went away: its connection ends, the others go on
                     }
                 }
                 selector.selectedKeys().clear();
@@ -87,10 +93,18 @@ final class SelectorEchoServer implements AutoCloseable {
         }
     }
 
-    private void acceptAll() throws IOException {
-        for (SocketChannel ch = server.accept(); ch != null; ch = server.accept()) {
-            ch.configureBlocking(false);
-            ch.register(selector, SelectionKey.OP_READ, new Connection(ch));
+    /** Blocking accepts, handed to the selector thread; ends when the server socket is closed. */
+    private void acceptLoop() {
+        try {
+            while (!closing) {
+                SocketChannel ch = server.accept();
+                accepted.add(ch);
+                selector.wakeup();
+            }
+        } catch (IOException e) {
+            if (!closing) {
+                failure = e;
+            }
         }
     }
 
@@ -143,14 +157,18 @@ final class SelectorEchoServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closing = true;
+        server.close(); // ends the blocking accept
         selector.wakeup();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(10));
+            acceptor.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            server.close();
             selector.close();
+            for (SocketChannel ch = accepted.poll(); ch != null; ch = accepted.poll()) {
+                ch.close(); // accepted after the loop stopped
+            }
         }
     }
 }

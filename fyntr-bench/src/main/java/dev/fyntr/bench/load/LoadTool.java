@@ -46,6 +46,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *   --repeat R            run each scenario R times and report medians (default 1, max 21)
  *   --timeout-ms MS       every connect and read (default 10000)
  *   --json FILE           also write the results as JSON
+ *
+ * java -cp benchmarks.jar dev.fyntr.bench.load.LoadTool soak [--minutes M] [--json FILE] [options]
+ *   the real proxy in a child JVM with the launcher's flags, under a mix of storms, bulk uploads, interactive
+ *   echoes, stalled uploads, resets and names that never resolve, for M minutes (default 10); exit 0 when the
+ *   verdict passes (see {@link Soak} and docs/benchmarks.md)
  * </pre>
  */
 public final class LoadTool {
@@ -87,6 +92,9 @@ public final class LoadTool {
 
     /** Runs the tool; returns the exit code. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("soak")) {
+            return Soak.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         Options o;
         try {
             o = parse(args);
@@ -95,6 +103,7 @@ public final class LoadTool {
             err.println("usage: LoadTool storm|bulk|latency|interactive|all [--proxy HOST:PORT | --fork | --direct-only] "
                     + "[--proxy-pid PID] [--scheduler NAME] [--tunnels N] [--bytes N] [--seconds S] [--count N] "
                     + "[--repeat R] [--timeout-ms MS] [--json FILE]");
+            err.println("       LoadTool soak [--minutes M] [--json FILE] … (LoadTool soak --help for all options)");
             return 2;
         }
         try (EchoServer echo = EchoServer.start(); SinkServer sink = SinkServer.start()) {
@@ -542,7 +551,7 @@ public final class LoadTool {
 
     static Options parse(String[] args) {
         if (args.length == 0 || !COMMANDS.contains(args[0])) {
-            throw new IllegalArgumentException("first argument must be one of " + COMMANDS);
+            throw new IllegalArgumentException("first argument must be one of " + COMMANDS + " or soak");
         }
         String command = args[0];
         Mode mode = Mode.IN_PROCESS;

@@ -6,6 +6,7 @@ import dev.fyntr.api.spi.SchedulerConfig;
 import dev.fyntr.api.spi.SchedulerProvider;
 import dev.fyntr.transport.nio.internal.ProxyConfig;
 import dev.fyntr.transport.nio.internal.StartupWarnings;
+import dev.fyntr.transport.nio.internal.net.HostNames;
 import dev.fyntr.transport.nio.internal.policy.Cidr;
 import dev.fyntr.transport.nio.internal.policy.PolicyConfig;
 import dev.fyntr.transport.nio.internal.shaping.ShapingConfig;
@@ -225,20 +226,21 @@ public final class FyntrProxyBuilder {
 
     /**
      * Domains (each with its subdomains) whose denied addresses are dropped instead of failing the request,
-     * so that their public addresses may be used.
+     * so that their public addresses may be used. Each is read as every request's host is
+     * (docs/policy-and-errors.md#host-names): {@code .Bücher.example.} is {@code xn--bcher-kva.example}; one
+     * leading and one trailing dot are ignored, surrounding blanks too.
      */
     public FyntrProxyBuilder allowDomains(String... domains) {
         for (String d : domains) {
-            String norm = d == null ? "" : d.strip().toLowerCase(Locale.ROOT);
-            while (norm.startsWith(".")) {
-                norm = norm.substring(1);
+            String norm;
+            try {
+                norm = HostNames.canonicalDomain(d == null ? "" : d.strip());
+            } catch (HostNames.InvalidHostNameException e) {
+                throw new IllegalArgumentException("allowDomains: '" + d + "' is not a domain name"
+                        + " (letters, digits, '-' and '.'): " + e.getMessage());
             }
-            if (norm.endsWith(".")) {
-                norm = norm.substring(0, norm.length() - 1);
-            }
-            check(!norm.isEmpty() && norm.chars().allMatch(c -> c == '.' || c == '-'
-                            || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')),
-                    "allowDomains: '" + d + "' is not a domain name (letters, digits, '-' and '.')");
+            check(!HostNames.looksNumeric(norm), "allowDomains: '" + d + "' is not a domain name but looks like an"
+                    + " address; use allowCidrs for addresses");
             allowDomains.add(norm);
         }
         return this;

@@ -32,7 +32,7 @@ class ThreatFeedsTest {
         TestServers.Server echo = closer.add(TestServers.echo());
         Path f = feed("domains.txt", "# test feed\nevil.test\n");
         FyntrProxy proxy = closer.add(Fixtures.proxyTo(echo.port()).threatFeedFiles(f).start());
-        String log = captureStderr(() -> {
+        String log = captureStderr("threat_match=true", () -> {
             try (ProxyClient c = new ProxyClient(proxy)) {
                 assertEquals(200, c.connect("api.evil.test:" + echo.port()).status());
                 c.send("hi");
@@ -113,13 +113,19 @@ class ThreatFeedsTest {
      * Runs {@code body} with System.err captured (slf4j-simple writes there, at WARN and above in tests) and
      * returns what was written; the original stream is restored whatever happens.
      */
-    private static String captureStderr(IoRunnable body) throws Exception {
+    /**
+     * Runs {@code body} with System.err captured (slf4j-simple writes there) and waits, bounded, until the capture
+     * holds {@code expected}: the proxy's log lines are written by a thread of their own, after the fact.
+     */
+    private static String captureStderr(String expected, IoRunnable body) throws Exception {
         PrintStream original = System.err;
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         System.setErr(capture);
         try {
             body.run();
+            Fixtures.await("a log line with " + expected, java.time.Duration.ofSeconds(20),
+                    () -> bytes.toString(StandardCharsets.UTF_8).contains(expected));
         } finally {
             System.setErr(original);
         }

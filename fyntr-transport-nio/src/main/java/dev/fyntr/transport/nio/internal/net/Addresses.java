@@ -18,8 +18,10 @@ public final class Addresses {
     /**
      * Parses a strict dotted-quad IPv4 literal ({@code 127.0.0.1}: exactly four decimal parts 0-255, no leading
      * zeros) or an IPv6 literal (RFC 4291 text form, without brackets or zone, optionally ending in a dotted
-     * quad); returns its 4 or 16 bytes, or {@code null} if the text is neither. IPv4-mapped IPv6 text stays
-     * 16 bytes here, so that ranges such as {@code ::ffff:0:0/96} can be parsed; see {@link #canonical}.
+     * quad); returns its 4 or 16 bytes, or {@code null} if the text is neither. Strict ASCII: the digits are
+     * {@code 0-9} and the hex digits {@code 0-9 a-f A-F}, nothing else (no other script's digits, no full-width
+     * forms). IPv4-mapped IPv6 text stays 16 bytes here, so that ranges such as {@code ::ffff:0:0/96} can be
+     * parsed; see {@link #canonical}.
      */
     public static byte[] parseLiteral(String text) {
         if (text == null || text.isEmpty()) {
@@ -140,6 +142,24 @@ public final class Addresses {
         }
     }
 
+    /**
+     * The value of an ASCII hex digit ({@code 0-9 a-f A-F}), or -1 for anything else. Unlike
+     * {@link Character#digit(char, int)}, which also takes Arabic-Indic, Devanagari or full-width digits and the
+     * full-width letters U+FF41-U+FF46 (a-f), so that a literal written with them would not be what its text says.
+     */
+    public static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
     /** Strict dotted quad in text[from, to), or null. */
     private static byte[] parseIpv4(String text, int from, int to) {
         byte[] out = new byte[4];
@@ -193,9 +213,8 @@ public final class Addresses {
         while (i < n) {
             int start = i;
             int value = 0;
-            while (i < n && i - start < 5 && Character.digit(text.charAt(i), 16) >= 0) {
-                value = value << 4 | Character.digit(text.charAt(i), 16);
-                i++;
+            for (int h; i < n && i - start < 5 && (h = hexDigit(text.charAt(i))) >= 0; i++) {
+                value = value << 4 | h;
             }
             if (i < n && text.charAt(i) == '.') {
                 // Trailing dotted quad: takes the last two groups.

@@ -1,23 +1,18 @@
 package dev.fyntr.transport.nio.internal.net;
 
-
-import java.net.IDN;
 import java.net.InetAddress;
-import java.util.Locale;
 
 /**
  * A validated CONNECT destination (docs/policy-and-errors.md#targets).
  *
- * @param host    an ASCII lower-case DNS name without trailing dot, or the canonical text of an IP literal
+ * @param host    a DNS name in the one canonical form of {@link HostNames#canonical} (ASCII, lower case, without
+ *                the trailing dot), or the canonical text of an IP literal
  *                ({@code 192.0.2.1}, {@code 2001:db8::1}; RFC 5952 for IPv6, without brackets)
  * @param port    1-65535
  * @param literal the address when the target is an IP literal (never resolved), else {@code null}.
  *                An IPv4-mapped literal {@code [::ffff:192.0.2.1]} is the IPv4 address.
  */
 public record ConnectTarget(String host, int port, InetAddress literal) {
-
-    private static final int MAX_NAME_LENGTH = 253;
-    private static final int MAX_LABEL_LENGTH = 63;
 
     public ConnectTarget {
         if (host == null || host.isEmpty()) {
@@ -108,8 +103,8 @@ public record ConnectTarget(String host, int port, InetAddress literal) {
     }
 
     /**
-     * Validates a host and port given separately (SOCKS5 domain names, tests): a DNS name (IDNA → ASCII lower
-     * case) or a strict dotted quad; IPv6 literals without brackets.
+     * Validates a host and port given separately (SOCKS5 domain names, tests): a DNS name
+     * ({@link HostNames#canonical}) or a strict dotted quad; IPv6 literals without brackets.
      *
      * @throws HandshakeFailureException with a 400, as {@link #parse}
      */
@@ -145,94 +140,41 @@ public record ConnectTarget(String host, int port, InetAddress literal) {
     }
 
     private static ConnectTarget of(String host, int port, String shown) throws HandshakeFailureException {
-        if (host.isEmpty()) {
-            throw fail(shown, "the host is empty");
-        }
-        boolean ascii = host.chars().allMatch(c -> c < 0x80);
         String name;
-        if (ascii) {
-            name = host.toLowerCase(Locale.ROOT);
-        } else {
-            try {
-                name = IDN.toASCII(host).toLowerCase(Locale.ROOT);
-            } catch (IllegalArgumentException e) {
-                throw fail(shown, "the host is not a valid internationalized domain name");
-            }
+        try {
+            name = HostNames.canonical(host);
+        } catch (HostNames.InvalidHostNameException e) {
+            throw fail(shown, e.getMessage());
         }
-        if (name.endsWith(".")) {
-            name = name.substring(0, name.length() - 1); // one trailing dot: the root, same name
-        }
-        if (name.isEmpty()) {
-            throw fail(shown, "the host is empty");
-        }
-        if (looksNumeric(name)) {
-            byte[] v4 = ascii ? Addresses.parseLiteral(name) : null;
-            if (v4 == null || v4.length != 4) {
+        if (HostNames.looksNumeric(name)) {
+            byte[] v4 = numericHostAddress(host, name);
+            if (v4 == null) {
                 throw fail(shown, "a numeric host must be a dotted-quad IPv4 address such as 192.0.2.1"
                         + " (forms like 127.1, 0x7f000001 or 0177.0.0.1 are refused)");
             }
             return new ConnectTarget(Addresses.toText(v4), port, Addresses.literal(name));
         }
-        if (name.length() > MAX_NAME_LENGTH) {
-            throw fail(shown, "the host name is longer than " + MAX_NAME_LENGTH + " characters");
-        }
-        int start = 0;
-        while (start <= name.length()) {
-            int dot = name.indexOf('.', start);
-            int end = dot < 0 ? name.length() : dot;
-            checkLabel(shown, name, start, end);
-            if (dot < 0) {
-                break;
-            }
-            start = dot + 1;
-        }
         return new ConnectTarget(name, port, null);
     }
 
-    private static void checkLabel(String shown, String name, int start, int end) throws HandshakeFailureException {
-        int length = end - start;
-        if (length == 0) {
-            throw fail(shown, "the host has an empty label");
-        }
-        String label = name.substring(start, end);
-        if (length > MAX_LABEL_LENGTH) {
-            throw fail(shown, "the label " + LogSafe.quote(label, 20) + " is longer than " + MAX_LABEL_LENGTH
-                    + " characters");
-        }
-        for (int i = start; i < end; i++) {
-            char c = name.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-            if (!ok) {
-                throw fail(shown, "the label " + LogSafe.quote(label, 70)
-                        + " may only contain letters, digits and '-'");
-            }
-        }
-        if (name.charAt(start) == '-' || name.charAt(end - 1) == '-') {
-            throw fail(shown, "the label " + LogSafe.quote(label, 70) + " starts or ends with '-'");
-        }
-    }
-
     /**
-     * Whether a resolver could read the name as an IPv4 address: its last label is all decimal digits, or
-     * {@code 0x} followed by hex digits (the WHATWG URL "ends in a number" rule). No top-level domain is numeric.
+     * The address of a host name that {@link HostNames#looksNumeric looks numeric}: a strict dotted quad written
+     * in ASCII ({@code 192.0.2.1}, one trailing dot allowed), else {@code null}, and the name must be refused
+     * ({@code 127.1}, {@code 0x7f000001}, full-width digits: a resolver would read them as some address).
+     *
+     * @param written   the name as the client wrote it
+     * @param canonical its {@link HostNames#canonical} form
      */
-    private static boolean looksNumeric(String name) {
-        String last = name.substring(name.lastIndexOf('.') + 1);
-        if (last.isEmpty()) {
-            return false;
-        }
-        if (last.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return true;
-        }
-        return last.length() >= 2 && last.charAt(0) == '0' && last.charAt(1) == 'x'
-                && last.chars().skip(2).allMatch(c -> Character.digit(c, 16) >= 0);
+    public static byte[] numericHostAddress(String written, String canonical) {
+        byte[] v4 = HostNames.isAscii(written) ? Addresses.parseLiteral(canonical) : null;
+        return v4 != null && v4.length == 4 ? v4 : null;
     }
 
     private static int parsePort(String target, String text) throws HandshakeFailureException {
         if (text.isEmpty()) {
             throw fail(target, "the port is missing");
         }
-        if (text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (text.length() > 5 || !HostNames.allDigits(text, 0, text.length())) {
             throw fail(target, "the port must be a number 1-65535");
         }
         int port = Integer.parseInt(text);

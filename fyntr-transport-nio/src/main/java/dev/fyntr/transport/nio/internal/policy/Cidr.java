@@ -1,6 +1,7 @@
 package dev.fyntr.transport.nio.internal.policy;
 
 import dev.fyntr.transport.nio.internal.net.Addresses;
+import dev.fyntr.transport.nio.internal.net.LogSafe;
 
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -9,7 +10,7 @@ import java.util.Arrays;
  * An IPv4 or IPv6 address range such as {@code 10.0.0.0/8} or {@code fc00::/7}. Immutable; never uses DNS.
  *
  * <p>IPv4-mapped IPv6 is treated as IPv4 on both sides, as docs/policy-and-errors.md#denied-address-ranges says: a range written
- * {@code ::ffff:10.0.0.0/104} is the IPv4 range {@code 10.0.0.0/8}, and {@link #contains} checks an address
+ * {@code ::ffff:10.0.0.0/104} is the IPv4 range {@code 10.0.0.0/8}, and {@link #contains(InetAddress)} checks an address
  * {@code ::ffff:10.1.2.3} as {@code 10.1.2.3}. Apart from that, an IPv4 range never contains an IPv6 address
  * and vice versa ({@code ::/0} does not cover IPv4).
  */
@@ -28,15 +29,37 @@ public final class Cidr {
     /**
      * Parses {@code address/prefix}, or a bare address (a single-address range), with surrounding blanks
      * ignored. Host bits set beyond the prefix are rejected rather than silently cleared, because they usually
-     * mean a typo ({@code 10.0.0.1/8}).
+     * mean a typo ({@code 10.0.0.1/8}). Strict ASCII: digits are {@code 0-9} and hex digits {@code 0-9 a-f A-F};
+     * text with any other character (Arabic-Indic or full-width digits, say) is refused with a message that
+     * names the character.
      *
      * @throws IllegalArgumentException with a message saying what is wrong and what is accepted
      */
     public static Cidr parse(String text) {
+        return parse(text, true);
+    }
+
+    /**
+     * {@link #parse} without reading an IPv4-mapped range as IPv4: {@code ::ffff:0:0/96} stays that IPv6 range.
+     * For the special-purpose table, which lists the range as the registry writes it.
+     */
+    static Cidr parseAsWritten(String text) {
+        return parse(text, false);
+    }
+
+    private static Cidr parse(String text, boolean mappedAsIpv4) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("empty CIDR range; expected e.g. 10.0.0.0/8 or fc00::/7");
         }
         String s = text.strip();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                throw new IllegalArgumentException(LogSafe.quote(s, 100) + " is not a CIDR range: character "
+                        + (i + 1) + " is " + String.format("U+%04X", (int) c) + ", which is not ASCII; write"
+                        + " addresses and prefix lengths with the ASCII digits 0-9 (and a-f in IPv6), e.g. 10.0.0.0/8");
+            }
+        }
         int slash = s.indexOf('/');
         String addressText = slash < 0 ? s : s.substring(0, slash);
         byte[] address = Addresses.parseLiteral(addressText);
@@ -52,7 +75,10 @@ public final class Cidr {
                     || !prefixText.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new IllegalArgumentException("'" + s + "' is not a CIDR range: the prefix length must be a number 0-" + max);
             }
-            prefix = Integer.parseInt(prefixText);
+            prefix = 0;
+            for (int i = 0; i < prefixText.length(); i++) {
+                prefix = prefix * 10 + (prefixText.charAt(i) - '0');
+            }
             if (prefix > max) {
                 throw new IllegalArgumentException("'" + s + "' is not a CIDR range: prefix length " + prefix
                         + " is more than " + max);
@@ -63,7 +89,7 @@ public final class Cidr {
             throw new IllegalArgumentException("'" + s + "' has host bits set beyond /" + prefix
                     + "; did you mean " + Addresses.toText(masked) + "/" + prefix + "?");
         }
-        if (prefix >= 96 && Addresses.isMapped(masked)) {
+        if (mappedAsIpv4 && prefix >= 96 && Addresses.isMapped(masked)) {
             // ::ffff:a.b.c.d/n is the IPv4 range a.b.c.d/(n-96): addresses are compared as IPv4.
             return new Cidr(Arrays.copyOfRange(masked, 12, 16), prefix - 96);
         }
@@ -76,15 +102,22 @@ public final class Cidr {
      */
     public boolean contains(InetAddress address) {
         byte[] bytes = address.getAddress();
-        int offset = 0;
         if (Addresses.isMapped(bytes)) {
-            if (network.length != 4) {
-                return false; // an IPv4 address in IPv6 clothing: only IPv4 ranges apply
-            }
-            offset = 12;
-        } else if (bytes.length != network.length) {
-            return false;
+            // An IPv4 address in IPv6 clothing: only IPv4 ranges apply.
+            return network.length == 4 && prefixMatches(bytes, 12);
         }
+        return bytes.length == network.length && prefixMatches(bytes, 0);
+    }
+
+    /**
+     * Whether 4 or 16 raw bytes lie in this range, taken as they are: 16 bytes are only ever in an IPv6 range
+     * and 4 bytes in an IPv4 one, IPv4-mapped or not.
+     */
+    public boolean contains(byte[] address) {
+        return address.length == network.length && prefixMatches(address, 0);
+    }
+
+    private boolean prefixMatches(byte[] bytes, int offset) {
         int fullBytes = prefixLength / 8;
         for (int i = 0; i < fullBytes; i++) {
             if (bytes[offset + i] != network[i]) {

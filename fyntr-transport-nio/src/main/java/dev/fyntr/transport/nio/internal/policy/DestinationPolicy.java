@@ -3,45 +3,41 @@ package dev.fyntr.transport.nio.internal.policy;
 import dev.fyntr.transport.nio.internal.net.Addresses;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
+import dev.fyntr.transport.nio.internal.net.HostNames;
 
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Which CONNECT destinations are allowed (docs/policy-and-errors.md#destination-policy). Immutable, so any thread may use it; never
- * resolves names (the caller resolves once and passes the answers, so the addresses checked are the
- * addresses dialled: no DNS rebinding).
+ * Which CONNECT (and SOCKS5) destinations are allowed (docs/policy-and-errors.md#destination-policy). Immutable, so
+ * any thread may use it; never resolves names (the caller resolves once and passes the answers, so the addresses
+ * checked are the addresses dialled: no DNS rebinding).
  *
- * <p>Rules, in order, for each address (IPv4-mapped IPv6 is checked as IPv4):
+ * <p>An IPv6 address that carries an IPv4 address (NAT64 {@code 64:ff9b::/96}, 6to4 {@code 2002::/16},
+ * IPv4-compatible {@code ::/96}, SIIT {@code ::ffff:0:0:0/96}; IPv4-mapped is turned into IPv4 first) is judged as
+ * that IPv4 address, and the allowed and denied ranges match either form. Rules, in order, for each address:
  * <ol>
  * <li>in an allowed range ({@code --allow-cidr}) → usable, whatever the denied ranges say;</li>
- * <li>in a denied range (the defaults, or {@code --deny-cidr}) → the whole request is refused with
- *     403, unless the host is, or is a subdomain of, an {@code --allow-domain}: then only this address is
- *     dropped;</li>
+ * <li>in a denied range ({@code --deny-cidr}), or denied by the default table ({@link SpecialPurposeRanges}: the
+ *     IANA special-purpose registries, the most specific row deciding) → the whole request is refused with 403,
+ *     unless the host is, or is a subdomain of, an {@code --allow-domain}: then only this address is dropped;</li>
  * <li>otherwise → usable.</li>
  * </ol>
  * No usable address → 403. Usable addresses keep the resolver's order, without duplicates, at most
- * {@value #MAX_ADDRESSES}.
+ * {@value #MAX_ADDRESSES}; they are dialled as they are (a NAT64 address stays the NAT64 address).
  */
 public final class DestinationPolicy {
 
     /** At most this many addresses are dialled. */
     public static final int MAX_ADDRESSES = 32;
 
-    /** Always denied unless an allowed range covers the address (docs/policy-and-errors.md#denied-address-ranges). */
-    public static final List<Cidr> DEFAULT_DENIED = List.of(
-            Cidr.parse("0.0.0.0/8"), Cidr.parse("10.0.0.0/8"), Cidr.parse("100.64.0.0/10"),
-            Cidr.parse("127.0.0.0/8"), Cidr.parse("169.254.0.0/16"), Cidr.parse("172.16.0.0/12"),
-            Cidr.parse("192.168.0.0/16"), Cidr.parse("224.0.0.0/4"), Cidr.parse("240.0.0.0/4"),
-            Cidr.parse("::/128"), Cidr.parse("::1/128"), Cidr.parse("fc00::/7"), Cidr.parse("fe80::/10"),
-            Cidr.parse("ff00::/8"));
+    /** Ends every address denial: what to do about it. */
+    private static final String ALLOW_HINT = "; use --allow-cidr to allow it";
 
     /** Beyond this many ports, messages list the first ones and the count. */
     private static final int PORTS_LISTED = 20;
@@ -50,15 +46,14 @@ public final class DestinationPolicy {
     private final List<Integer> portList;
     private final List<Cidr> allowCidrs;
     private final List<Cidr> denyCidrs;
-    private final List<Cidr> denied;
     private final List<String> allowDomains;
 
     /**
      * @param allowedPorts destination ports, 1-65535 (the 443 default is the caller's business: the builder adds it)
      * @param allowCidrs   ranges allowed even when denied
-     * @param denyCidrs    ranges denied in addition to {@link #DEFAULT_DENIED}
-     * @param allowDomains domains whose denied addresses are dropped instead of failing the request; matched on
-     *                     label boundaries, case-insensitively, leading and trailing dots ignored
+     * @param denyCidrs    ranges denied in addition to the default ones ({@link SpecialPurposeRanges})
+     * @param allowDomains domains whose denied addresses are dropped instead of failing the request; read with
+     *                     {@link HostNames#canonicalDomain} and matched on label boundaries
      */
     public DestinationPolicy(List<Integer> allowedPorts, List<Cidr> allowCidrs, List<Cidr> denyCidrs,
                              List<String> allowDomains) {
@@ -73,24 +68,13 @@ public final class DestinationPolicy {
         this.portList = List.copyOf(sorted);
         this.allowCidrs = List.copyOf(allowCidrs);
         this.denyCidrs = List.copyOf(denyCidrs);
-        List<Cidr> all = new ArrayList<>(DEFAULT_DENIED);
-        all.addAll(this.denyCidrs);
-        this.denied = List.copyOf(all);
         Set<String> domains = new LinkedHashSet<>();
         for (String d : allowDomains) {
-            String norm = Objects.requireNonNull(d, "allowDomains entry").strip().toLowerCase(Locale.ROOT);
-            int from = 0;
-            int to = norm.length();
-            while (from < to && norm.charAt(from) == '.') {
-                from++;
+            try { // the form every requested host is in (HostNames), so that they compare as strings
+                domains.add(HostNames.canonicalDomain(Objects.requireNonNull(d, "allowDomains entry").strip()));
+            } catch (HostNames.InvalidHostNameException e) {
+                throw new IllegalArgumentException("bad allowed domain '" + d + "': " + e.getMessage());
             }
-            while (to > from && norm.charAt(to - 1) == '.') {
-                to--;
-            }
-            if (from == to) {
-                throw new IllegalArgumentException("empty allowed domain: '" + d + "'");
-            }
-            domains.add(norm.substring(from, to));
         }
         this.allowDomains = List.copyOf(domains);
     }
@@ -124,9 +108,9 @@ public final class DestinationPolicy {
     public Decision check(ConnectTarget target, List<InetAddress> resolved) {
         if (target.isLiteral()) {
             InetAddress a = Addresses.canonical(target.literal());
-            Cidr range = deniedRange(a);
-            if (range != null) {
-                return Decision.deny(HandshakeFailure.destinationDenied(denial(Addresses.toText(a), range)));
+            String denied = denial(a);
+            if (denied != null) {
+                return Decision.deny(HandshakeFailure.destinationDenied(denied + ALLOW_HINT));
             }
             return new Decision(List.of(a), null);
         }
@@ -135,47 +119,61 @@ public final class DestinationPolicy {
         }
         boolean domainAllowed = matchesAllowDomain(target.host());
         LinkedHashSet<InetAddress> usable = new LinkedHashSet<>();
-        InetAddress firstDropped = null;
-        Cidr firstDroppedRange = null;
+        String firstDropped = null;
         for (InetAddress raw : resolved) {
             InetAddress a = Addresses.canonical(raw);
-            Cidr range = deniedRange(a);
-            if (range == null) {
+            String denied = denial(a);
+            if (denied == null) {
                 if (usable.size() < MAX_ADDRESSES) {
                     usable.add(a);
                 }
                 continue;
             }
             if (!domainAllowed) {
-                return Decision.deny(HandshakeFailure.destinationDenied(
-                        target.host() + ": " + denial(Addresses.toText(a), range)));
+                return Decision.deny(HandshakeFailure.destinationDenied(target.host() + ": " + denied + ALLOW_HINT));
             }
             if (firstDropped == null) {
-                firstDropped = a;
-                firstDroppedRange = range;
+                firstDropped = denied;
             }
         }
         if (usable.isEmpty()) {
             // Only reachable with an allow-domain match: every answer was dropped.
             return Decision.deny(HandshakeFailure.destinationDenied("every address of " + target.host()
-                    + " is in a denied range, e.g. " + denial(Addresses.toText(firstDropped), firstDroppedRange)));
+                    + " is in a denied range, e.g. " + firstDropped + ALLOW_HINT));
         }
         return new Decision(List.copyOf(usable), null);
     }
 
-    /** The denied range that contains the address, or {@code null} if it is allowed. */
-    Cidr deniedRange(InetAddress address) {
+    /**
+     * Why the address may not be used, e.g. {@code 10.1.2.3 is in the denied range 10.0.0.0/8} or
+     * {@code 64:ff9b::7f00:1 carries 127.0.0.1, which is in the denied range 127.0.0.0/8}; {@code null} if it may.
+     */
+    String denial(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        SpecialPurposeRanges.Row row = SpecialPurposeRanges.find(bytes);
+        byte[] carried = row == null ? null : row.carriedIpv4(bytes);
         for (Cidr c : allowCidrs) {
-            if (c.contains(address)) {
+            if (c.contains(bytes) || (carried != null && c.contains(carried))) {
                 return null;
             }
         }
-        for (Cidr c : denied) {
-            if (c.contains(address)) {
-                return c;
+        for (Cidr c : denyCidrs) {
+            if (c.contains(bytes)) {
+                return inRange(bytes, c);
+            }
+            if (carried != null && c.contains(carried)) {
+                return carries(bytes, carried, c);
             }
         }
-        return null;
+        if (row == null || row.verdict() == SpecialPurposeRanges.Verdict.ALLOW) {
+            return null;
+        }
+        if (carried == null) {
+            return inRange(bytes, row.range());
+        }
+        SpecialPurposeRanges.Row inner = SpecialPurposeRanges.find(carried);
+        return inner != null && inner.verdict() == SpecialPurposeRanges.Verdict.DENY
+                ? carries(bytes, carried, inner.range()) : null;
     }
 
     /** Whether the host is an allowed domain or a subdomain of one, on a label boundary. */
@@ -192,7 +190,7 @@ public final class DestinationPolicy {
     /** One line for the startup log. */
     public String describe() {
         return "destination policy: " + (portList.isEmpty() ? "no port allowed" : (portList.size() == 1 ? "port " : "ports ")
-                + portsText()) + "; denied ranges: " + DEFAULT_DENIED.size() + " default + " + denyCidrs.size()
+                + portsText()) + "; denied ranges: " + SpecialPurposeRanges.deniedCount() + " default + " + denyCidrs.size()
                 + " extra; allowed ranges: " + allowCidrs.size() + "; allowed domains: " + allowDomains.size()
                 + (allowDomains.isEmpty() ? "" : " (" + String.join(", ", allowDomains.subList(0,
                 Math.min(5, allowDomains.size()))) + (allowDomains.size() > 5 ? ", ..." : "") + ")");
@@ -217,8 +215,13 @@ public final class DestinationPolicy {
         return sb.toString();
     }
 
-    private static String denial(String address, Cidr range) {
-        return address + " is in the denied range " + range + "; use --allow-cidr to allow it";
+    private static String inRange(byte[] address, Cidr range) {
+        return Addresses.toText(address) + " is in the denied range " + range;
+    }
+
+    private static String carries(byte[] address, byte[] ipv4, Cidr range) {
+        return Addresses.toText(address) + " carries " + Addresses.toText(ipv4) + ", which is in the denied range "
+                + range;
     }
 
     /**

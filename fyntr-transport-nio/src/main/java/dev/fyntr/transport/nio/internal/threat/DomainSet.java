@@ -44,7 +44,7 @@ final class DomainSet {
     }
 
     /**
-     * Adds a name, already normalised by {@link FeedLineParser#normaliseDomain}; returns false if it was there.
+     * Adds a name, already in the canonical form of {@code HostNames.canonicalDomain}; returns false if it was there.
      *
      * @param source which feed file it came from, 0-65535
      */

@@ -1,8 +1,8 @@
 package dev.fyntr.transport.nio.internal.threat;
 
 import dev.fyntr.transport.nio.internal.net.Addresses;
+import dev.fyntr.transport.nio.internal.net.HostNames;
 
-import java.net.IDN;
 import java.util.Locale;
 import java.util.Set;
 
@@ -11,7 +11,8 @@ import java.util.Set;
  *
  * <p>Accepted, after surrounding blanks are stripped:
  * <ul>
- * <li>a domain, {@code evil.example} (a leading or trailing dot is ignored; IDNA names become ASCII lower case);</li>
+ * <li>a domain, {@code evil.example}, in the one canonical form of {@link HostNames#canonicalDomain} (one leading
+ *     and one trailing dot are ignored; IDNA names become ASCII lower case; labels of {@code a-z 0-9 -});</li>
  * <li>an IP address, {@code 192.0.2.7} or {@code 2001:db8::7} (strict forms only, see {@link Addresses});</li>
  * <li>a CIDR range, {@code 192.0.2.0/24}; host bits beyond the prefix are cleared rather than refused, since a
  *     third-party list that writes {@code 192.0.2.7/24} still means to block that /24;</li>
@@ -27,7 +28,7 @@ final class FeedLineParser {
 
     /** Receives what a line holds. */
     interface Sink {
-        /** A domain: ASCII lower case, no leading or trailing dot, labels of {@code [a-z0-9_-]}, at most 253. */
+        /** A domain in {@link HostNames#canonical} form: the form every requested host is matched in. */
         void domain(String domain);
 
         /** An address range: 4 or 16 bytes with host bits cleared, and its prefix length. */
@@ -92,8 +93,9 @@ final class FeedLineParser {
                 i++;
             }
             if (start < i) {
-                String name = s.substring(start, i).toLowerCase(Locale.ROOT);
-                if (!HOSTS_FILE_NAMES.contains(name)) {
+                String name = s.substring(start, i);
+                // Compared in lower case, but canonicalised as written: String's case rules are not IDNA's.
+                if (!HOSTS_FILE_NAMES.contains(name.toLowerCase(Locale.ROOT))) {
                     domain(name, sink);
                 }
             }
@@ -122,8 +124,7 @@ final class FeedLineParser {
     private static void cidr(String s, int slash, Sink sink) {
         byte[] ip = Addresses.parseLiteral(s.substring(0, slash));
         String prefixText = s.substring(slash + 1);
-        if (ip == null || prefixText.isEmpty() || prefixText.length() > 3
-                || !prefixText.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (ip == null || prefixText.length() > 3 || !HostNames.allDigits(prefixText, 0, prefixText.length())) {
             sink.unsupported("path or regular expression");
             return;
         }
@@ -148,81 +149,21 @@ final class FeedLineParser {
     }
 
     private static void domain(String text, Sink sink) {
-        String name = normaliseDomain(text);
-        if (name == null) {
-            sink.unsupported(unsupportedDomainReason(text));
-        } else {
-            sink.domain(name);
+        String name;
+        try {
+            name = HostNames.canonicalDomain(text);
+        } catch (HostNames.InvalidHostNameException e) {
+            sink.unsupported(unsupportedDomainReason(text, e.getMessage()));
+            return;
         }
+        if (HostNames.looksNumeric(name)) {
+            sink.unsupported("numeric-looking name, which no request can carry (requests for it are refused)");
+            return;
+        }
+        sink.domain(name);
     }
 
-    /**
-     * A feed's domain in the form hosts are matched in (ASCII lower case, no leading or trailing dot), or
-     * {@code null} if it is not a plain domain. Package-private for tests.
-     */
-    static String normaliseDomain(String text) {
-        String s = text;
-        if (s.startsWith(".")) {
-            s = s.substring(1);
-        }
-        if (s.endsWith(".")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        if (s.isEmpty()) {
-            return null;
-        }
-        boolean ascii = true;
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                ascii = false;
-                break;
-            }
-        }
-        if (!ascii) {
-            try {
-                // The same conversion ConnectTarget applies to requested hosts, so both sides meet in one form.
-                s = IDN.toASCII(s);
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-        }
-        s = s.toLowerCase(Locale.ROOT);
-        if (s.isEmpty() || s.length() > 253) {
-            return null;
-        }
-        int labelStart = 0;
-        for (int i = 0; i <= s.length(); i++) {
-            char c = i == s.length() ? '.' : s.charAt(i);
-            if (c == '.') {
-                int len = i - labelStart;
-                if (len == 0 || len > 63) {
-                    return null;
-                }
-                labelStart = i + 1;
-            } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
-                return null;
-            }
-        }
-        return looksNumeric(s) ? null : s;
-    }
-
-    /**
-     * Whether a resolver could read the name as an IPv4 address (last label all digits, or {@code 0x} + hex):
-     * such entries never match a request, because requests with such names are refused (docs/policy-and-errors.md#targets).
-     */
-    static boolean looksNumeric(String name) {
-        String last = name.substring(name.lastIndexOf('.') + 1);
-        if (last.isEmpty()) {
-            return false;
-        }
-        if (last.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return true;
-        }
-        return last.length() >= 2 && last.charAt(0) == '0' && (last.charAt(1) == 'x' || last.charAt(1) == 'X')
-                && last.chars().skip(2).allMatch(c -> Character.digit(c, 16) >= 0);
-    }
-
-    private static String unsupportedDomainReason(String text) {
+    private static String unsupportedDomainReason(String text, String hostNameProblem) {
         if (text.indexOf('*') >= 0) {
             return "wildcard";
         }
@@ -232,7 +173,7 @@ final class FeedLineParser {
         if (text.indexOf('|') >= 0 || text.indexOf('^') >= 0 || text.contains("##") || text.contains("#@#")) {
             return "adblock rule other than ||domain^";
         }
-        return "not a domain, IP or CIDR";
+        return "not a domain, IP or CIDR: " + hostNameProblem;
     }
 
     private static boolean isMapped(byte[] b) {

@@ -76,6 +76,41 @@ public class AddressesTest {
         assertNull(Addresses.parseLiteral(text));
     }
 
+    /**
+     * Strict ASCII: {@link Character#digit} would read each of these as an ASCII digit or hex letter (Arabic-Indic,
+     * Devanagari and full-width digits, full-width a-f), so a literal written with them would parse as an address
+     * other than its text seems to say. Each must be refused.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "\u0661\u0662\u0667.0.0.1",        // Arabic-Indic 127
+            "127.0.0.\u0661",                   // Arabic-Indic 1
+            "\u0967\u0966.0.0.1",               // Devanagari 10
+            "\uff11\uff12\uff17.0.0.1",        // full-width 127
+            "fe\uff180::1",                     // full-width 8 in a hex group
+            "fe\u09ee0::1",                     // Bengali 8 in a hex group
+            "::\uff46\uff46\uff46\uff46:127.0.0.1", // full-width ffff
+            "\uff12001:db8::1",                 // full-width 2
+            "::\u0661",                         // Arabic-Indic 1 as a hex group
+            "::ffff:\u0661\u0662\u0667.0.0.1", // Arabic-Indic digits in the dotted quad
+            "2001:db8::\uff21",                 // full-width A
+    })
+    void shouldRefuseDigitsThatAreNotAscii(String text) {
+        assertNull(Addresses.parseLiteral(text), text);
+        assertNull(Addresses.literal(text), text);
+    }
+
+    @Test
+    void shouldReadOnlyAsciiHexDigits() {
+        for (int i = 0; i <= Character.MAX_VALUE; i++) {
+            int c = i;
+            int expected = c >= '0' && c <= '9' ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            assertEquals(expected, Addresses.hexDigit((char) c), () -> String.format("U+%04X", c));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"::1", "2001:db8::1", "1:2:3:4:5:6:7:8", "fe80::1", "::", "1::", "::2:3:4:5:6:7:8",
             "2001:db8:85a3::8a2e:370:7334", "ff02::1:ff00:1"})

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,6 +52,26 @@ class CidrTest {
     void shouldRejectMalformedRanges(String text) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Cidr.parse(text));
         assertTrue(e.getMessage().contains("CIDR") || e.getMessage().contains("prefix"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "'\u0661\u0660.0.0.0/8', U+0661, 1",       // Arabic-Indic 10
+            "'10.0.0.0/\u0668', U+0668, 10",             // Arabic-Indic 8 as the prefix
+            "'\uff11\uff10.0.0.0/8', U+FF11, 1",       // full-width 10
+            "'fe\uff180::/10', U+FF18, 3",              // full-width 8 in a hex group
+            "'::\uff46\uff46\uff46\uff46:10.0.0.0/104', U+FF46, 3", // full-width ffff
+            "'\u0967\u0966.0.0.0/8', U+0967, 1",       // Devanagari 10
+            "'127.0.0.0/\u0668', U+0668, 11",
+    })
+    void shouldRefuseDigitsThatAreNotAsciiNamingTheCharacter(String text, String codePoint, int position) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Cidr.parse(text));
+        String m = e.getMessage();
+        assertTrue(m.contains("is not a CIDR range: character " + position + " is " + codePoint
+                + ", which is not ASCII; write addresses and prefix lengths with the ASCII digits 0-9"), m);
+        assertTrue(m.chars().allMatch(c -> c >= 0x20 && c < 0x7F), "the message quotes the text in ASCII: " + m);
+        assertTrue(m.startsWith("\"") && m.contains(codePoint.replace("U+", "\\u").toLowerCase(Locale.ROOT)),
+                "the text is quoted with escapes: " + m);
     }
 
     @ParameterizedTest
@@ -109,6 +130,30 @@ class CidrTest {
         assertTrue(Cidr.parse("10.0.0.0/8").contains(mapped));
         assertFalse(Cidr.parse("11.0.0.0/8").contains(mapped));
         assertFalse(Cidr.parse("::/0").contains(mapped), "IPv6 ranges never cover IPv4, mapped or not");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "10.0.0.0/8, 10.1.2.3, true",
+            "10.0.0.0/8, ::ffff:10.1.2.3, false",     // 16 bytes are IPv6, taken as they are
+            "::ffff:0:0/96, ::ffff:10.1.2.3, false",  // read as the IPv4 range 0.0.0.0/0
+            "::/0, ::ffff:10.1.2.3, true",
+            "64:ff9b::/96, 64:ff9b::7f00:1, true",
+            "127.0.0.0/8, 64:ff9b::7f00:1, false",
+    })
+    void shouldMatchRawBytesOfTheSameFamilyOnly(String range, String address, boolean expected) {
+        assertEquals(expected, Cidr.parse(range).contains(Addresses.parseLiteral(address)));
+    }
+
+    @Test
+    void shouldKeepAMappedRangeAsIpv6WhenParsedAsWritten() {
+        Cidr written = Cidr.parseAsWritten("::ffff:0:0/96");
+        assertFalse(written.isIpv4());
+        assertEquals(96, written.prefixLength());
+        assertTrue(written.contains(Addresses.parseLiteral("::ffff:10.1.2.3")));
+        assertFalse(written.contains(Addresses.parseLiteral("10.1.2.3")));
+        assertNotEquals(Cidr.parse("::ffff:0:0/96"), written);
+        assertEquals(Cidr.parse("64:ff9b::/96"), Cidr.parseAsWritten("64:ff9b::/96"));
     }
 
     @Test

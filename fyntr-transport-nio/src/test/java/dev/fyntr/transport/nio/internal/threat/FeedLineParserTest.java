@@ -52,7 +52,8 @@ class FeedLineParserTest {
         "'evil.example # trailing comment' => 'domain:evil.example'",
         "'evil.example\t# tab comment' => 'domain:evil.example'",
         "'\uFEFFevil.example' => 'domain:evil.example'",
-        "'_dmarc.evil.example' => 'domain:_dmarc.evil.example'",
+        // '_' and a label starting with '-' are not host names (HostNames): no request can carry them
+        "'_dmarc.evil.example' => 'skip'",
         "'com' => 'domain:com'",
         // IDNA: Unicode becomes the ASCII form hosts are matched in
         "'bücher.example' => 'domain:xn--bcher-kva.example'",
@@ -99,7 +100,7 @@ class FeedLineParserTest {
         "'2130706433' => 'skip'",
         "'0177.0.0.1' => 'skip'",
         "'evil..example' => 'skip'",
-        "'-evil.example' => 'domain:-evil.example'",
+        "'-evil.example' => 'skip'",
         "'ev!l.example' => 'skip'",
         "'http://evil.example' => 'skip'",
         "'a.b:443' => 'skip'",

@@ -5,9 +5,9 @@ import dev.fyntr.transport.nio.internal.net.Addresses;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailureException;
+import dev.fyntr.transport.nio.internal.net.HostNames;
 import dev.fyntr.transport.nio.internal.net.LogSafe;
 
-import java.net.IDN;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -209,10 +209,8 @@ public final class Socks5FrontEnd implements FrontEnd {
                         + " is not valid UTF-8");
                 return;
             }
-            if (resolvesAsAddress(host)) {
-                fail(ADDRESS_TYPE_NOT_SUPPORTED, "the SOCKS5 domain name " + LogSafe.quote(host, 100)
-                        + " looks like an IP address; send an address as ATYP IPv4 or IPv6 in canonical form"
-                        + " (forms like 127.1, 0x7f000001 or 2130706433 are refused)");
+            // An IPv6 literal written as a name ("::1") is left to ConnectTarget, which reads it as one.
+            if (host.indexOf(':') < 0 && !domainNameChecked(host)) {
                 return;
             }
         } else {
@@ -231,33 +229,27 @@ public final class Socks5FrontEnd implements FrontEnd {
     }
 
     /**
-     * Whether a name is numeric-looking but not a strict dotted quad, after the IDNA mapping a resolver would
-     * apply (which turns full-width digits and dots into ASCII): its last label is all digits, or {@code 0x}
-     * and hex. A strict ASCII dotted quad is fine: it becomes an IP-literal target and the IP policy sees it.
+     * Checks a domain name as every front end does ({@link HostNames#canonical}); false after failing the
+     * handshake. A numeric-looking name that is not a strict ASCII dotted quad gets 0x08: a resolver would read
+     * {@code 127.1}, {@code 0x7f000001} or full-width digits as an address, bypassing the IP policy. A strict
+     * dotted quad becomes an IP-literal target, which the IP policy sees.
      */
-    static boolean resolvesAsAddress(String name) {
-        boolean ascii = name.chars().allMatch(c -> c < 0x80);
-        String s = name;
-        if (!ascii) {
-            try {
-                s = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED);
-            } catch (IllegalArgumentException e) {
-                return false; // not a name at all: ConnectTarget refuses it with a general failure
-            }
-        }
-        s = s.toLowerCase(Locale.ROOT);
-        if (s.endsWith(".")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        String last = s.substring(s.lastIndexOf('.') + 1);
-        boolean numeric = !last.isEmpty() && (last.chars().allMatch(c -> c >= '0' && c <= '9')
-                || (last.length() >= 2 && last.startsWith("0x")
-                && last.chars().skip(2).allMatch(c -> Character.digit(c, 16) >= 0)));
-        if (!numeric) {
+    private boolean domainNameChecked(String host) {
+        String name;
+        try {
+            name = HostNames.canonical(host);
+        } catch (HostNames.InvalidHostNameException e) {
+            fail(GENERAL_FAILURE, "the SOCKS5 domain name " + LogSafe.quote(host, 100) + " is not a host name: "
+                    + e.getMessage());
             return false;
         }
-        byte[] quad = ascii && s.indexOf(':') < 0 ? Addresses.parseLiteral(s) : null;
-        return quad == null;
+        if (HostNames.looksNumeric(name) && ConnectTarget.numericHostAddress(host, name) == null) {
+            fail(ADDRESS_TYPE_NOT_SUPPORTED, "the SOCKS5 domain name " + LogSafe.quote(host, 100)
+                    + " looks like an IP address; send an address as ATYP IPv4 or IPv6 in canonical form"
+                    + " (forms like 127.1, 0x7f000001 or 2130706433 are refused)");
+            return false;
+        }
+        return true;
     }
 
     private void fail(int replyCode, String message) {
