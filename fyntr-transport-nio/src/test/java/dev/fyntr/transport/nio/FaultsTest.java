@@ -52,6 +52,7 @@ class FaultsTest {
             }
         }
         Fixtures.await("tunnel closed", Duration.ofSeconds(10), () -> proxy.stats().openTunnels() == 0);
+        assertEquals(0, proxy.stats().internalErrors(), "a peer's reset is not a fault of the proxy");
     }
 
     @Test

@@ -197,6 +197,8 @@ public final class EventLoop implements LoopContext, Runnable {
         }
         try {
             handler.onReady(key);
+        } catch (IOException e) {
+            handler.onFailure(e); // a peer's doing (reset, refused): not a fault of ours, so not counted
         } catch (Throwable t) {
             guard.contain(t, handler::onFailure, handler);
         }
