@@ -2,6 +2,7 @@ package dev.fyntr.cli;
 
 import dev.fyntr.transport.nio.FyntrProxy;
 import dev.fyntr.transport.nio.ProxyDefaults;
+import dev.fyntr.transport.nio.SniCheck;
 import dev.fyntr.transport.nio.ThreatAction;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -264,6 +265,21 @@ final class Converters {
             }
             throw new TypeConversionException(Units.quote(value) + " is not a threat action; accepted: warn|block "
                     + "(warn logs a match, block also refuses it)");
+        }
+    }
+
+    /** {@code off}, {@code warn} or {@code enforce}, in any case. */
+    static final class SniCheckConverter implements ITypeConverter<SniCheck> {
+        @Override
+        public SniCheck convert(String value) {
+            String s = asciiKeyword(value);
+            for (SniCheck check : SniCheck.values()) {
+                if (check.name().equals(s)) {
+                    return check;
+                }
+            }
+            throw new TypeConversionException(Units.quote(value) + " is not an SNI check; accepted: off|warn|enforce "
+                    + "(warn logs a ClientHello naming another host than the CONNECT, enforce also resets the tunnel)");
         }
     }
 
