@@ -60,6 +60,10 @@ class SniCheckFlagTest {
         assertEquals(FyntrCli.EXIT_USAGE, variable.status(), variable.err());
         assertTrue(variable.errLines().get(0).startsWith("fyntr: invalid value for FYNTR_SNI_CHECK (--sni-check): "
                 + "'on' is not an SNI check"), variable.err());
+        // Keywords are ASCII, as for the other flags: letters of other scripts are refused, never folded.
+        Cli.Result fullWidth = Cli.run("--dry-run", "--sni-check", "\uff4f\uff46\uff46");
+        assertEquals(FyntrCli.EXIT_USAGE, fullWidth.status(), fullWidth.err());
+        assertTrue(fullWidth.errLines().get(0).contains("is not an SNI check"), fullWidth.err());
     }
 
     @Test
