@@ -2,6 +2,7 @@ package dev.fyntr.cli;
 
 import dev.fyntr.transport.nio.FyntrProxy;
 import dev.fyntr.transport.nio.ProxyDefaults;
+import dev.fyntr.transport.nio.SniCheck;
 import dev.fyntr.transport.nio.ThreatAction;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -184,7 +185,7 @@ final class Converters {
             if (s.endsWith("/s")) {
                 s = s.substring(0, s.length() - 2).strip();
             }
-            if (!s.matches("\\d{1,7}(\\.\\d{1,3})?")) {
+            if (!s.matches("[0-9]{1,7}([.][0-9]{1,3})?")) {
                 throw new TypeConversionException(Units.quote(value) + " is not a connection rate; accepted: " + FORMS);
             }
             double rate = Double.parseDouble(s);
@@ -256,7 +257,7 @@ final class Converters {
     static final class ThreatActionConverter implements ITypeConverter<ThreatAction> {
         @Override
         public ThreatAction convert(String value) {
-            String s = value == null ? "" : value.strip().toUpperCase(Locale.ROOT);
+            String s = asciiKeyword(value);
             for (ThreatAction action : ThreatAction.values()) {
                 if (action.name().equals(s)) {
                     return action;
@@ -267,11 +268,26 @@ final class Converters {
         }
     }
 
+    /** {@code off}, {@code warn} or {@code enforce}, in any case. */
+    static final class SniCheckConverter implements ITypeConverter<SniCheck> {
+        @Override
+        public SniCheck convert(String value) {
+            String s = asciiKeyword(value);
+            for (SniCheck check : SniCheck.values()) {
+                if (check.name().equals(s)) {
+                    return check;
+                }
+            }
+            throw new TypeConversionException(Units.quote(value) + " is not an SNI check; accepted: off|warn|enforce "
+                    + "(warn logs a ClientHello naming another host than the CONNECT, enforce also resets the tunnel)");
+        }
+    }
+
     /** One of the log levels of slf4j-simple, in any case. */
     static final class Level implements ITypeConverter<LogLevel> {
         @Override
         public LogLevel convert(String value) {
-            String s = value == null ? "" : value.strip().toUpperCase(Locale.ROOT);
+            String s = asciiKeyword(value);
             for (LogLevel level : LogLevel.values()) {
                 if (level.name().equals(s)) {
                     return level;
@@ -296,6 +312,17 @@ final class Converters {
         }
     }
 
+    /**
+     * A keyword in upper case for comparing with enum names, or "" when it is not ASCII: {@code toUpperCase} alone
+     * would read "info" written with a dotless i (U+0131) as INFO, and a long s (U+017F) as S. Strict ASCII, like
+     * the numbers.
+     */
+    static String asciiKeyword(String value) {
+        String s = value == null ? "" : value.strip();
+        return s.chars().allMatch(c -> c < 0x80) ? s.toUpperCase(Locale.ROOT) : "";
+    }
+
+    /** Digits are {@code 0-9} only (never {@code Character.isDigit}: Arabic-Indic and full-width digits). */
     private static int integer(String value, int min, int max, String forms) {
         String s = value == null ? "" : value.strip();
         if (s.isEmpty() || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {

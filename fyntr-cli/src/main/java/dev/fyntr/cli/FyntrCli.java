@@ -220,6 +220,7 @@ public final class FyntrCli {
                 .allowCidrs(o.allowCidrs.toArray(String[]::new))
                 .denyCidrs(o.denyCidrs.toArray(String[]::new))
                 .allowDomains(o.allowDomains.toArray(String[]::new))
+                .sniCheck(o.sniCheck)
                 .maxRate(o.maxRate)
                 .maxDownloadRate(o.maxDownloadRate)
                 .maxConnectRate(o.maxConnectRate)
@@ -457,6 +458,7 @@ public final class FyntrCli {
                 + ", allow-cidr " + (o.allowCidrs.isEmpty() ? "none" : String.join(",", o.allowCidrs))
                 + ", deny-cidr " + (o.denyCidrs.isEmpty() ? "built-in" : "built-in+" + String.join(",", o.denyCidrs))
                 + ", allow-domain " + (o.allowDomains.isEmpty() ? "none" : String.join(",", o.allowDomains))
+                + ", sni-check " + o.sniCheck.name().toLowerCase(Locale.ROOT)
                 + shapingSummary(o)
                 + (o.threatFeedFiles.isEmpty() ? "" : "; threat feeds " + o.threatFeedFiles.stream()
                         .map(Path::toString).collect(Collectors.joining(",")) + " (action "

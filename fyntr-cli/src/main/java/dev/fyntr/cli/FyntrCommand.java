@@ -2,6 +2,7 @@ package dev.fyntr.cli;
 
 import dev.fyntr.api.Schedulers;
 import dev.fyntr.transport.nio.ProxyDefaults;
+import dev.fyntr.transport.nio.SniCheck;
 import dev.fyntr.transport.nio.ThreatAction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -209,6 +210,15 @@ final class FyntrCommand {
                 "Env FYNTR_ALLOW_DOMAIN (comma list), default none."})
     List<String> allowDomains = new ArrayList<>();
 
+    @Option(names = "--sni-check", paramLabel = "off|warn|enforce", defaultValue = ProxyDefaults.SNI_CHECK_TEXT,
+            converter = Converters.SniCheckConverter.class,
+            description = {"Compare the server name in the TLS ClientHello a client sends first with the CONNECT host "
+                + "(read without decrypting anything): warn logs a different name, or any name sent to an IP "
+                + "address; enforce also resets that tunnel before the ClientHello reaches the server; off does not "
+                + "look. Threat feeds also match the name unless off.",
+                "Env FYNTR_SNI_CHECK, default ${DEFAULT-VALUE}."})
+    SniCheck sniCheck;
+
     // ---- Threat feeds
 
     @Option(names = "--threat-feed-file", paramLabel = "F", split = ",", converter = Converters.FeedFile.class,
@@ -260,7 +270,7 @@ final class FyntrCommand {
             List.of(GROUP_SCHEDULING, "--scheduler", "--quantum", "--no-sparse-priority"),
             List.of(GROUP_SHAPING, "--max-rate", "--max-download-rate", "--max-connect-rate"),
             List.of(GROUP_POLICY, "--allow-port", "--no-default-allow-port", "--allow-cidr", "--deny-cidr",
-                    "--allow-domain"),
+                    "--allow-domain", "--sni-check"),
             List.of(GROUP_THREATS, "--threat-feed-file", "--threat-action"),
             List.of(GROUP_SOCKS5, "--socks5-port", "--socks5-bind"),
             List.of(GROUP_OTHER, "--log-level", "--dry-run", "--help", "--version"));

@@ -28,8 +28,10 @@ final class Units {
     /** Longer timeouts mean nothing, and this keeps every duration far from overflowing nanoseconds. */
     static final Duration MAX_DURATION = Duration.ofDays(365);
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
-    private static final Pattern QUANTITY = Pattern.compile("(\\d{1,15}(?:\\.\\d{1,9})?)\\s*([A-Za-z]*)(/s)?");
+    // Strict ASCII: digits are [0-9] (never Character.isDigit, nor \\d under UNICODE_CHARACTER_CLASS, which take
+    // Arabic-Indic and full-width digits); the case-insensitive match is ASCII-only (no UNICODE_CASE).
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,12})\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern QUANTITY = Pattern.compile("([0-9]{1,15}(?:[.][0-9]{1,9})?)\\s*([A-Za-z]*)(/s)?");
 
     // Case matters for the byte units (b/B is the whole point), so these are matched exactly.
     private static final Map<String, Long> BYTE_UNITS = Map.ofEntries(

@@ -1,6 +1,7 @@
 package dev.fyntr.cli;
 
 import dev.fyntr.transport.nio.ProxyDefaults;
+import dev.fyntr.transport.nio.SniCheck;
 import dev.fyntr.transport.nio.ThreatAction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,7 @@ class FyntrCliParsingTest {
         "--scheduler", "fifo", "--quantum", "4KiB", "--no-sparse-priority",
         "--allow-port", "8443,9443", "--allow-port", "22", "--no-default-allow-port",
         "--allow-cidr", "10.1.0.0/16,fd00::/8", "--deny-cidr", "203.0.113.0/24", "--allow-domain", "example.com",
+        "--sni-check", "ENFORCE",
         "--max-rate", "20mbit", "--max-download-rate", "5MB", "--max-connect-rate", "50",
         "--threat-feed-file", "feeds/a.txt,b.txt", "--threat-action", "BLOCK",
         "--socks5-port", "1080", "--socks5-bind", "::1",
@@ -53,7 +55,8 @@ class FyntrCliParsingTest {
             Map.entry("FYNTR_QUANTUM", "4KiB"), Map.entry("FYNTR_NO_SPARSE_PRIORITY", "true"),
             Map.entry("FYNTR_ALLOW_PORT", "8443,9443,22"), Map.entry("FYNTR_NO_DEFAULT_ALLOW_PORT", "1"),
             Map.entry("FYNTR_ALLOW_CIDR", "10.1.0.0/16,fd00::/8"), Map.entry("FYNTR_DENY_CIDR", "203.0.113.0/24"),
-            Map.entry("FYNTR_ALLOW_DOMAIN", "example.com"), Map.entry("FYNTR_MAX_RATE", "20mbit"),
+            Map.entry("FYNTR_ALLOW_DOMAIN", "example.com"), Map.entry("FYNTR_SNI_CHECK", "enforce"),
+            Map.entry("FYNTR_MAX_RATE", "20mbit"),
             Map.entry("FYNTR_MAX_DOWNLOAD_RATE", "5MB"), Map.entry("FYNTR_MAX_CONNECT_RATE", "50"),
             Map.entry("FYNTR_THREAT_FEED_FILE", "feeds/a.txt,b.txt"), Map.entry("FYNTR_THREAT_ACTION", "block"),
             Map.entry("FYNTR_SOCKS5_PORT", "1080"), Map.entry("FYNTR_SOCKS5_BIND", "::1"),
@@ -86,6 +89,7 @@ class FyntrCliParsingTest {
         assertEquals(List.of(), o.allowCidrs);
         assertEquals(List.of(), o.denyCidrs);
         assertEquals(List.of(), o.allowDomains);
+        assertEquals(SniCheck.WARN, o.sniCheck);
         assertEquals(0, o.maxRate);
         assertEquals(0, o.maxDownloadRate);
         assertEquals(0.0, o.maxConnectRate);
@@ -127,6 +131,7 @@ class FyntrCliParsingTest {
         assertEquals(List.of("10.1.0.0/16", "fd00::/8"), o.allowCidrs);
         assertEquals(List.of("203.0.113.0/24"), o.denyCidrs);
         assertEquals(List.of("example.com"), o.allowDomains);
+        assertEquals(SniCheck.ENFORCE, o.sniCheck);
         assertEquals(2_500_000, o.maxRate);
         assertEquals(5_000_000, o.maxDownloadRate);
         assertEquals(50.0, o.maxConnectRate);
@@ -168,6 +173,7 @@ class FyntrCliParsingTest {
         "--max-connect-rate,FYNTR_MAX_CONNECT_RATE,0.5,20",
         "--threat-feed-file,FYNTR_THREAT_FEED_FILE,a.txt,b.txt",
         "--threat-action,FYNTR_THREAT_ACTION,block,warn",
+        "--sni-check,FYNTR_SNI_CHECK,off,enforce",
         "--socks5-port,FYNTR_SOCKS5_PORT,1080,0",
         "--socks5-bind,FYNTR_SOCKS5_BIND,127.0.0.2,127.0.0.3"})
     void shouldLetTheFlagWinOverTheVariable(String flag, String variable, String envValue, String flagValue)
@@ -381,7 +387,7 @@ class FyntrCliParsingTest {
                 + "(unlimited per client), buffer memory " + Units.formatMemory(ProxyDefaults.maxBufferMemory())
                 + ", name lookups 256 (256 per client), quantum auto, sparse-flow priority on, idle timeout 300s, handshake timeout 30s, "
                 + "connect timeout 3s, shutdown grace 10s; ports 443, allow-cidr none, deny-cidr built-in, "
-                + "allow-domain none); dry run, not listening" + System.lineSeparator(), r.out());
+                + "allow-domain none, sni-check warn); dry run, not listening" + System.lineSeparator(), r.out());
     }
 
     @Test
@@ -395,7 +401,8 @@ class FyntrCliParsingTest {
         assertTrue(r.out().contains("would listen on 127.0.0.1:8080 (scheduler fifo, max 50 connections "
                 + "(8 per client), buffer memory 48 MiB, name lookups 64 (16 per client), quantum 4 KiB, sparse-flow priority off, idle timeout 300s, handshake timeout 10s, "
                 + "connect timeout 500ms, shutdown grace 0s; ports 22,8443,9443, allow-cidr 10.1.0.0/16,fd00::/8, "
-                + "deny-cidr built-in+203.0.113.0/24, allow-domain example.com; max rate 2500000 B/s, "
+                + "deny-cidr built-in+203.0.113.0/24, allow-domain example.com, sni-check enforce; "
+                + "max rate 2500000 B/s, "
                 + "max download rate 5000000 B/s, max connect rate 50/s; threat feeds " + feed
                 + " (action block); SOCKS5 on [0:0:0:0:0:0:0:1]:1080)"), r.out());
     }

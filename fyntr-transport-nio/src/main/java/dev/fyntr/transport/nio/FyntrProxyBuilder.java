@@ -66,6 +66,7 @@ public final class FyntrProxyBuilder {
     private ThreatAction threatAction = ThreatAction.WARN;
     private int socks5Port = -1;
     private InetAddress socks5Bind;
+    private SniCheck sniCheck = ProxyDefaults.SNI_CHECK;
 
     FyntrProxyBuilder() {
     }
@@ -336,6 +337,17 @@ public final class FyntrProxyBuilder {
     }
 
     /**
+     * What a tunnel does with the server name (SNI) of the TLS ClientHello its client sends first
+     * (docs/threats-and-socks5.md#the-sni-check): {@link SniCheck#OFF} does not look, {@link SniCheck#WARN} (the
+     * default) logs a name that differs from the CONNECT host, {@link SniCheck#ENFORCE} resets such a tunnel before
+     * the ClientHello reaches the upstream. Except with {@code OFF}, the threat feeds also match the name.
+     */
+    public FyntrProxyBuilder sniCheck(SniCheck check) {
+        this.sniCheck = Objects.requireNonNull(check, "sniCheck");
+        return this;
+    }
+
+    /**
      * Checks the whole configuration without binding anything: finds the scheduler, loads the threat feeds and
      * collects the {@linkplain ProxySettings#warnings() warnings}. A command's dry run and {@link #start()} share
      * this one check.
@@ -391,6 +403,6 @@ public final class FyntrProxyBuilder {
                 new PolicyConfig(List.copyOf(ports), allowCidrs, denyCidrs, allowDomains),
                 new ProxyConfig.Threats(threatFeedFiles, threatAction),
                 new ShapingConfig(maxRateBytesPerSecond, maxDownloadRateBytesPerSecond, maxConnectsPerSecond),
-                resolver);
+                resolver, sniCheck);
     }
 }

@@ -40,6 +40,11 @@ public final class ProxyDefaults {
     /** The listen sockets' accept backlog: large, so that connection storms are queued rather than dropped. */
     public static final int LISTEN_BACKLOG = 1024;
 
+    /** {@code --sni-check}: what a tunnel does with its ClientHello's server name. */
+    public static final SniCheck SNI_CHECK = SniCheck.WARN;
+    /** {@link #SNI_CHECK} as the command writes it. */
+    public static final String SNI_CHECK_TEXT = "warn";
+
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(IDLE_TIMEOUT_SECONDS);
     public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(HANDSHAKE_TIMEOUT_SECONDS);
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS);

@@ -22,18 +22,35 @@ import java.util.Objects;
  * @param internalErrors       failures contained while serving a connection (each closed that connection) since
  *                             start; 0 unless something is wrong in Fyntr or a plug-in
  * @param schedulerReplacements times a scheduler that threw was replaced by the built-in one since start
+ * @param sniMismatches        tunnels whose client named another server in its TLS ClientHello than the CONNECT
+ *                             host (or named any for an IP-literal CONNECT), since start; counted in {@link SniCheck}
+ *                             modes warn and enforce, not for names under an allowed domain
+ * @param sniRefusals          tunnels reset because of their ClientHello since start: a mismatch or an unreadable
+ *                             ClientHello with {@link SniCheck#ENFORCE}, or a threat-feed block of its server name
  */
 public record ProxyStats(int openTunnels, int openHandshakes, long tunnelsOpened, long connectionsAccepted,
                          long bytesUpstream, long bytesDownstream, long queuedBytes,
                          Map<Integer, Long> rejectionsByStatus,
                          ShapingStats shaping, MemoryStats memory, int lingeringRejections,
-                         int nameLookupsInFlight, long internalErrors, long schedulerReplacements) {
+                         int nameLookupsInFlight, long internalErrors, long schedulerReplacements,
+                         long sniMismatches, long sniRefusals) {
 
     /** Copies the map. */
     public ProxyStats {
         rejectionsByStatus = Map.copyOf(rejectionsByStatus);
         Objects.requireNonNull(shaping, "shaping");
         Objects.requireNonNull(memory, "memory");
+    }
+
+    /** The figures without the SNI check's counters (both 0): the form before they were added. */
+    public ProxyStats(int openTunnels, int openHandshakes, long tunnelsOpened, long connectionsAccepted,
+                      long bytesUpstream, long bytesDownstream, long queuedBytes,
+                      Map<Integer, Long> rejectionsByStatus, ShapingStats shaping, MemoryStats memory,
+                      int lingeringRejections, int nameLookupsInFlight, long internalErrors,
+                      long schedulerReplacements) {
+        this(openTunnels, openHandshakes, tunnelsOpened, connectionsAccepted, bytesUpstream, bytesDownstream,
+                queuedBytes, rejectionsByStatus, shaping, memory, lingeringRejections, nameLookupsInFlight,
+                internalErrors, schedulerReplacements, 0, 0);
     }
 
     /** Rejections with one status, 0 if none. */

@@ -24,6 +24,7 @@ import dev.fyntr.transport.nio.internal.tunnel.ConnectionServices;
 import dev.fyntr.transport.nio.internal.tunnel.Connections;
 import dev.fyntr.transport.nio.internal.tunnel.Counters;
 import dev.fyntr.transport.nio.internal.tunnel.ServiceRound;
+import dev.fyntr.transport.nio.internal.tunnel.SniPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +94,7 @@ public final class FyntrProxyImpl implements FyntrProxy {
                 timeouts.handshake(), timeouts.resolve(), timeouts.connect(), limits.maxConnections());
         this.services = new ConnectionServices(loop, counters, handshakes, scheduler, schedulerName,
                 fallback(provider, config), Schedulers.DEFAULT_NAME, shaping.download, limits.maxQueuedBytesPerFlow(),
-                timeouts.idle());
+                timeouts.idle(), new SniPolicy(config.sniCheck(), threats, config.policy().allowDomains()));
         this.connections = new Connections(services, limits.maxConnections(), limits.maxConnectionsPerClient(),
                 loop::stop);
         connections.listen(server, HttpFrontEnd::new);

@@ -2,6 +2,7 @@ package dev.fyntr.transport.nio.internal;
 
 import dev.fyntr.api.spi.SchedulerConfig;
 import dev.fyntr.transport.nio.Resolver;
+import dev.fyntr.transport.nio.SniCheck;
 import dev.fyntr.transport.nio.ThreatAction;
 import dev.fyntr.transport.nio.internal.policy.PolicyConfig;
 import dev.fyntr.transport.nio.internal.shaping.ShapingConfig;
@@ -15,9 +16,12 @@ import java.util.List;
  * Everything a proxy is built with, validated by the builder, as one record per concern. The records that a
  * single component reads live with it ({@link PolicyConfig}, {@link ShapingConfig}); the others are nested here.
  * Immutable.
+ *
+ * @param sniCheck what a tunnel does with the server name of its client's TLS ClientHello
  */
 public record ProxyConfig(Listen listen, Timeouts timeouts, Limits limits, SchedulerChoice scheduler,
-                          PolicyConfig policy, Threats threats, ShapingConfig shaping, Resolver resolver) {
+                          PolicyConfig policy, Threats threats, ShapingConfig shaping, Resolver resolver,
+                          SniCheck sniCheck) {
 
     /**
      * The listen sockets.

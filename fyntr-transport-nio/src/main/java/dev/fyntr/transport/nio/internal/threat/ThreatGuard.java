@@ -110,6 +110,36 @@ public final class ThreatGuard {
     }
 
     /**
+     * Checks the server name (SNI) of the TLS ClientHello a tunnel's client sent, when it is not the requested
+     * host (which {@link #checkHost} checked), against the domain entries, as {@link #checkHost} checks the host:
+     * a match logs one line with {@code source=sni} and the name,
+     * <pre>
+     * threat_match=true action=warn match_type=domain source=sni host=cdn.example sni=api.evil.example matched=evil.example feed=bad.txt client=127.0.0.1:50432
+     * </pre>
+     * and with action block the tunnel is to be closed.
+     *
+     * @param serverName the name in canonical form (ASCII lower case, no trailing dot)
+     * @return why the tunnel must be closed (action block and a match), else {@code null}
+     */
+    public String checkServerName(String serverName, ConnectTarget target, InetSocketAddress client) {
+        if (feeds == null) {
+            return null;
+        }
+        ThreatFeeds.DomainMatch match = feeds.findDomain(serverName);
+        if (match == null) {
+            return null;
+        }
+        warnings.accept("threat_match=true action=" + actionText() + " match_type=domain source=sni host="
+                + target.host() + " sni=" + serverName + " matched=" + match.entry() + " feed="
+                + feedText(match.file()) + " client=" + format(client));
+        if (action != ThreatAction.BLOCK) {
+            return null;
+        }
+        return "the TLS server name " + serverName + " is blocked: it matches the threat feed entry " + match.entry()
+                + " (" + fileName(match.file()) + ")";
+    }
+
+    /**
      * Checks every resolved address (or the literal of an IP-literal target, passed as the only address).
      * With action warn, every matching address is logged; with block, the first match refuses the request.
      *

@@ -198,7 +198,7 @@ final class Connection implements IoHandler, Handshake.Owner {
                     + Formats.endpoint(address) + " from " + clientAddress;
             LogHandoff.submit(() -> LOG.info(line));
         }
-        tunnel = new Tunnel(services, this, clientInterest, upstream, address, done.target().authority());
+        tunnel = new Tunnel(services, this, clientInterest, upstream, address, done.target());
         try {
             tunnel.start(done.takeReply(localAddress(upstream)), done.takePipelined());
         } catch (IOException e) {

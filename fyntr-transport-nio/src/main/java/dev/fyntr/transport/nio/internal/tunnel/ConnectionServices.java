@@ -8,7 +8,10 @@ import dev.fyntr.transport.nio.internal.shaping.DownloadShaper;
 import java.time.Duration;
 import java.util.function.Supplier;
 
-/** What every connection of one proxy shares: loop, counters, handshake services, scheduler, shaping, limits. */
+/**
+ * What every connection of one proxy shares: loop, counters, handshake services, scheduler, shaping, limits, the SNI
+ * check.
+ */
 public final class ConnectionServices {
 
     final LoopContext loop;
@@ -19,6 +22,7 @@ public final class ConnectionServices {
     final DownloadShaper downloads;
     final WaterMarks waterMarks;
     final Duration idleTimeout;
+    final SniPolicy sni;
 
     /**
      * @param scheduler             the configured scheduler (plug-in code: every call to it is guarded)
@@ -26,10 +30,12 @@ public final class ConnectionServices {
      * @param fallback              makes the built-in scheduler that replaces one that throws
      * @param maxQueuedBytesPerFlow bound of one flow's upload queue
      * @param idleTimeout           close a tunnel with no bytes either way for this long; zero = never
+     * @param sni                   what a tunnel does with its client's TLS ClientHello
      */
     public ConnectionServices(LoopContext loop, Counters counters, HandshakeServices handshakes, Scheduler scheduler,
                               String schedulerName, Supplier<Scheduler> fallback, String fallbackName,
-                              DownloadShaper downloads, int maxQueuedBytesPerFlow, Duration idleTimeout) {
+                              DownloadShaper downloads, int maxQueuedBytesPerFlow, Duration idleTimeout,
+                              SniPolicy sni) {
         this.loop = loop;
         this.counters = counters;
         this.handshakes = handshakes;
@@ -38,5 +44,6 @@ public final class ConnectionServices {
         this.downloads = downloads;
         this.waterMarks = WaterMarks.ofQueueBound(maxQueuedBytesPerFlow);
         this.idleTimeout = idleTimeout;
+        this.sni = sni;
     }
 }

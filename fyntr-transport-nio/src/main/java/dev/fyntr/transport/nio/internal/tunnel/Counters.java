@@ -19,6 +19,10 @@ public final class Counters {
     long bytesUpstream;
     long bytesDownstream;
     long queuedBytes;
+    /** ClientHellos whose server name was not the CONNECT host's (or that named one for an IP literal). */
+    long sniMismatches;
+    /** Tunnels reset because of their ClientHello (SNI check enforce, or a threat feed block on its name). */
+    long sniRefusals;
     private final long[] rejections = new long[600];
 
     void rejected(int status) {
@@ -48,6 +52,6 @@ public final class Counters {
         return new ProxyStats(openTunnels, openHandshakes, tunnelsOpened, connectionsAccepted, bytesUpstream,
                 bytesDownstream, queuedBytes, byStatus,
                 shaping.stats(now, bytesUpstream, bytesDownstream, queuedBytes), memory, lingering, lookups,
-                internalErrors, services.scheduler.replacements());
+                internalErrors, services.scheduler.replacements(), sniMismatches, sniRefusals);
     }
 }

@@ -2,6 +2,7 @@ package dev.fyntr.transport.nio.internal.tunnel;
 
 import dev.fyntr.transport.nio.internal.loop.IoHandler;
 import dev.fyntr.transport.nio.internal.loop.KeyInterest;
+import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.Formats;
 
 import java.io.IOException;
@@ -15,7 +16,8 @@ import java.time.Duration;
  * An established tunnel: the upstream socket and the two directions, {@link UploadFlow} (client→upstream,
  * through the scheduler) and {@link DownloadRelay} (upstream→client, straight through). Each direction owns its
  * buffers and says which interest it wants on each socket; the tunnel combines them, tracks activity for the
- * idle timeout, and ends the connection when both directions are finished (half-close). Event-loop thread only.
+ * idle timeout, and ends the connection when both directions are finished (half-close). The upload direction's first
+ * bytes go through the SNI check ({@link SniPolicy}), which the tunnel asks on their behalf. Event-loop thread only.
  */
 final class Tunnel {
 
@@ -24,6 +26,7 @@ final class Tunnel {
     private final SocketChannel client;
     private final SocketChannel upstream;
     private final InetSocketAddress upstreamAddress;
+    private final ConnectTarget target;
     private final String authority;
     private final KeyInterest clientInterest;
     private final UploadFlow up;
@@ -32,15 +35,18 @@ final class Tunnel {
     private long establishedAt;
     private long lastActivity;
     private boolean released;
+    /** enforce: when a ClientHello held since its first byte must have been judged (loop clock); 0 = none held. */
+    private long holdDeadline;
 
     Tunnel(ConnectionServices services, Connection connection, KeyInterest clientInterest, SocketChannel upstream,
-           InetSocketAddress upstreamAddress, String authority) {
+           InetSocketAddress upstreamAddress, ConnectTarget target) {
         this.services = services;
         this.connection = connection;
         this.client = connection.client();
         this.upstream = upstream;
         this.upstreamAddress = upstreamAddress;
-        this.authority = authority;
+        this.target = target;
+        this.authority = target.authority();
         this.clientInterest = clientInterest;
         this.up = new UploadFlow(this, connection.id(), services, client, upstream);
         this.down = new DownloadRelay(this, services, client, upstream);
@@ -48,7 +54,8 @@ final class Tunnel {
 
     /**
      * Registers the upstream, sends {@code reply} (our answer to the handshake, a heap buffer) and forwards
-     * {@code pipelined} client bytes first (a pooled buffer the tunnel now owns, or null).
+     * {@code pipelined} client bytes first (a pooled buffer the tunnel now owns, or null). When those bytes decide the
+     * SNI check against the tunnel, it is reset after the reply.
      */
     void start(ByteBuffer reply, ByteBuffer pipelined) throws IOException {
         assert services.loop.inLoop();
@@ -64,10 +71,10 @@ final class Tunnel {
         }
         up.startWith(pipelined); // from here each direction owns its buffer, and release() frees it
         down.startWith(reply);
-        if (released) {
+        if (released || !up.judgeIfDecided()) {
             return;
         }
-        armIdleTimer();
+        armDeadline();
         updateInterest();
     }
 
@@ -131,20 +138,70 @@ final class Tunnel {
         lastActivity = services.loop.nanoTime();
     }
 
+    /**
+     * The connection's deadline while established: a ClientHello held too long (enforce) is judged as cut short;
+     * a tunnel idle for the idle timeout closes; otherwise the timer moves to the next of the two.
+     */
     void onIdleDeadline() {
-        long idle = services.idleTimeout.toNanos();
-        if (services.loop.nanoTime() - lastActivity >= idle) {
-            connection.close("idle for " + Formats.duration(services.idleTimeout));
-        } else {
-            connection.deadline(lastActivity + idle);
+        long now = services.loop.nanoTime();
+        if (holdDeadline != 0 && up.held() && now - holdDeadline >= 0
+                && !up.giveUpHold("it was not complete within " + Formats.duration(helloTimeout()))) {
+            return; // reset
+        }
+        Duration idle = services.idleTimeout;
+        if (!idle.isZero() && now - lastActivity >= idle.toNanos()) {
+            connection.close("idle for " + Formats.duration(idle));
+            return;
+        }
+        armDeadline();
+    }
+
+    /** Arms the connection's timer for the idle timeout, or for a held ClientHello's deadline if that is sooner. */
+    private void armDeadline() {
+        Duration idle = services.idleTimeout;
+        boolean armed = !idle.isZero();
+        long at = armed ? lastActivity + idle.toNanos() : 0;
+        if (holdDeadline != 0 && up.held() && (!armed || holdDeadline - at < 0)) {
+            at = holdDeadline;
+            armed = true;
+        }
+        if (armed) {
+            connection.deadline(at);
         }
     }
 
-    private void armIdleTimer() {
-        Duration idle = services.idleTimeout;
-        if (!idle.isZero()) {
-            connection.deadline(lastActivity + idle.toNanos());
+    /**
+     * enforce: the upload direction holds its first ClientHello bytes; the whole hello must be judged within the
+     * handshake timeout from here (a record that never completes must not hold the tunnel until the idle timeout).
+     */
+    void holdStarted() {
+        holdDeadline = services.loop.nanoTime() + helloTimeout().toNanos();
+        if (holdDeadline == 0) {
+            holdDeadline = 1; // 0 means none
         }
+        if (!released) {
+            armDeadline();
+        }
+    }
+
+    /** How long a held ClientHello may take to arrive: the handshake timeout, which bounds the request head too. */
+    private Duration helloTimeout() {
+        return services.handshakes.handshakeTimeout();
+    }
+
+    /**
+     * The SNI check's verdict on the client's first bytes, once the upload direction's peek has decided.
+     *
+     * @return whether the tunnel goes on; if not, it has been reset
+     */
+    boolean judgeClientHello(ClientHelloPeek peek) {
+        String reason = services.sni.judge(peek, target, connection.clientAddress(), connection.id(),
+                services.counters);
+        if (reason == null) {
+            return true;
+        }
+        reset("SNI check: " + reason);
+        return false;
     }
 
     void closeIfBothDone() {

@@ -24,6 +24,14 @@ import java.util.ArrayDeque;
  * <p>The scheduler hears each transition exactly once: {@code onBacklogged} when the flow gets a chunk with a
  * writable upstream, {@code onIdle} when its queue empties, {@code onBlocked} on a partial write,
  * {@code onClosed} at the end.
+ *
+ * <p>The SNI check: while the tunnel's first client bytes arrive, each chunk is also fed to a {@link ClientHelloPeek}
+ * (reading it, not copying it) until the peek decides; then the {@link Tunnel} judges what it found and the peek is
+ * dropped, so the relay costs nothing more afterwards. With {@code enforce} the flow is <em>held</em> until then: its
+ * chunks are queued but not offered to the scheduler, and reads stop at the peek's budget (one TLS record), so a
+ * refused ClientHello never reaches the upstream and the proxy never holds more than one record for it. The verdict
+ * comes, at the latest, with the chunk that ends the ClientHello, the record budget or the client's EOF, in the same
+ * call that queued that chunk: the scheduler never writes a chunk before the verdict on it.
  */
 final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
 
@@ -59,6 +67,12 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
     private boolean clientReadPaused;
     private boolean waitingForMemory;
     private long bytesWritten;
+    /** Reads the first client bytes for the SNI check; {@code null} when the check is off or has decided. */
+    private ClientHelloPeek peek;
+    /** enforce, before the peek's verdict: queued chunks are not offered to the scheduler. */
+    private boolean held;
+    /** Whether the tunnel was told that bytes are held (once). */
+    private boolean holdReported;
 
     UploadFlow(Tunnel tunnel, long id, ConnectionServices services, SocketChannel client, SocketChannel upstream) {
         this.tunnel = tunnel;
@@ -70,13 +84,43 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
         this.scheduler = services.scheduler;
         this.schedulerName = services.schedulerName;
         this.marks = services.waterMarks;
+        if (services.sni.enabled()) {
+            this.peek = new ClientHelloPeek();
+            this.held = services.sni.holds();
+        }
     }
 
     /** Queues a chunk read before the tunnel was up (pooled; this flow now owns it), if any. */
     void startWith(ByteBuffer pipelined) {
         if (pipelined != null) {
             enqueue(pipelined);
+            reportHold();
         }
+    }
+
+    /** Tells the tunnel once that bytes are held, so that it bounds how long. */
+    private void reportHold() {
+        if (held && !holdReported && !queue.isEmpty()) {
+            holdReported = true;
+            tunnel.holdStarted();
+        }
+    }
+
+    /** Whether the flow holds its client's bytes until the SNI check's verdict (enforce). */
+    boolean held() {
+        return held;
+    }
+
+    /**
+     * enforce: the held ClientHello did not complete in time; it is judged as cut short.
+     *
+     * @return whether the tunnel goes on (if not, it has been reset)
+     */
+    boolean giveUpHold(String why) {
+        if (peek != null) {
+            peek.giveUp(why);
+        }
+        return judgeIfDecided();
     }
 
     /**
@@ -85,6 +129,10 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
      * loopback this cut the proxy's CPU per GiB by about a fifth).
      */
     void readClient() throws IOException {
+        if (held) {
+            readHeld();
+            return;
+        }
         int limit = chunkLimit();
         int room = Math.min(READS_PER_EVENT, limit - queue.size());
         if (clientEof || waitingForMemory || room <= 0 || marks.atHigh(queuedBytes, queue.size(), limit)) {
@@ -118,6 +166,12 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
                     buffers.release(b);
                 }
             }
+        }
+        if (peek != null && n < 0) {
+            peek.finish();
+        }
+        if (!judgeIfDecided()) {
+            return; // reset: everything is released
         }
         if (n < 0) {
             clientEof = true;
@@ -160,13 +214,100 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
 
     private void enqueue(ByteBuffer chunk) {
         int n = chunk.remaining();
+        if (peek != null) {
+            peek.feed(chunk);
+        }
         queue.addLast(chunk);
         queuedBytes += n;
         counters.queuedBytes += n;
         chunkStats.record(n);
-        if (!eligible && !upstreamBlocked) {
+        if (!eligible && !upstreamBlocked && !held) {
             becomeEligible();
         }
+    }
+
+    /**
+     * enforce, before the verdict: reads into the last queued chunk while it has room (a hello sent a byte at a time
+     * fills one chunk, not one chunk per byte), else into a new one, never more than the peek's budget, whatever the
+     * queue's marks say (the budget bounds it: one TLS record).
+     */
+    private void readHeld() throws IOException {
+        if (clientEof || waitingForMemory) {
+            return;
+        }
+        ByteBuffer tail = queue.peekLast();
+        int budget = peek.budgetLeft();
+        int n;
+        if (tail != null && tail.limit() < tail.capacity()) {
+            int start = tail.position();
+            int end = tail.limit();
+            tail.position(end).limit(Math.min(tail.capacity(), end + budget));
+            try {
+                n = client.read(tail);
+            } finally {
+                tail.limit(tail.position()).position(start);
+            }
+            if (n > 0) {
+                queuedBytes += n;
+                counters.queuedBytes += n;
+                peek.feed(tail, end, end + n);
+            }
+        } else {
+            ByteBuffer b = isSparse() ? buffers.acquireReserved() : buffers.acquire();
+            if (b == null) {
+                waitingForMemory = true;
+                buffers.awaitMemory(this);
+                return;
+            }
+            b.limit(Math.min(b.capacity(), budget));
+            try {
+                n = client.read(b);
+            } catch (IOException e) {
+                buffers.release(b);
+                throw e;
+            }
+            if (n > 0) {
+                enqueue(b.flip());
+            } else {
+                buffers.release(b);
+            }
+        }
+        if (n > 0) {
+            tunnel.touch();
+            reportHold();
+        } else if (n < 0) {
+            peek.finish();
+        }
+        if (!judgeIfDecided()) {
+            return;
+        }
+        if (n < 0) {
+            clientEof = true;
+            if (queue.isEmpty()) {
+                shutdownUpstreamOutput();
+            }
+        }
+    }
+
+    /**
+     * When the peek has decided: lets the tunnel judge it, drops it, and offers what was held to the scheduler.
+     *
+     * @return whether the tunnel goes on (if not, it has been reset and everything released)
+     */
+    boolean judgeIfDecided() {
+        ClientHelloPeek decided = peek;
+        if (decided == null || !decided.decided()) {
+            return true;
+        }
+        peek = null;
+        held = false;
+        if (!tunnel.judgeClientHello(decided)) {
+            return false;
+        }
+        if (!queue.isEmpty() && !eligible && !upstreamBlocked) {
+            becomeEligible();
+        }
+        return true;
     }
 
     private void becomeEligible() {
@@ -181,7 +322,7 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
      */
     int writeHeadChunk(int maxBytes) {
         ByteBuffer head = queue.peekFirst();
-        if (head == null || upstreamBlocked || tunnel.isReleased()) {
+        if (head == null || upstreamBlocked || held || tunnel.isReleased()) {
             // The scheduler returned a flow that is not eligible: a scheduler bug. Resync it.
             NOT_ELIGIBLE.warn(() -> "flow " + id + ": scheduler " + schedulerName + " returned a flow that is not "
                     + "eligible");
@@ -265,6 +406,9 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
     int clientOps() {
         if (clientEof || waitingForMemory) {
             return 0;
+        }
+        if (held) {
+            return SelectionKey.OP_READ; // the peek's budget bounds what is held; the marks would stop it short
         }
         int limit = chunkLimit();
         clientReadPaused = clientReadPaused ? !marks.atOrBelowLow(queuedBytes, queue.size(), limit)

@@ -160,6 +160,15 @@ class ConnectTargetTest {
         assertThrows(IllegalArgumentException.class, () -> new ConnectTarget("example.com", 0, null));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\u0664\u0664\u0663", "\u06f4\u06f4\u06f3", "\uff14\uff14\uff13", "\u096a\u096a\u0969",
+            "44\u0663", "\uff10443"})
+    void shouldReadOnlyAsciiDigitsInThePort(String port) {
+        // Integer.parseInt would take every one of these.
+        String m = assertBadTarget("example.com:" + port).message();
+        assertTrue(m.contains("the port must be a number 1-65535"), m);
+    }
+
     private static HandshakeFailure assertBadTarget(String in) {
         HandshakeFailureException e = assertThrows(HandshakeFailureException.class, () -> ConnectTarget.parse(in),
                 () -> "accepted " + LogSafe.quote(in, 80));

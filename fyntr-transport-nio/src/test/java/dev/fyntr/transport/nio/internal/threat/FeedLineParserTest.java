@@ -109,6 +109,22 @@ class FeedLineParserTest {
         assertEquals(expected, parse(line));
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiterString = " => ", value = {
+        "'192.0.2.0/\uff12\uff14' => 'skip'",
+        "'192.0.2.0/\u0662\u0664' => 'skip'",
+        "'192.0.2.0/2\u0664' => 'skip'",
+        "'192.0.2.0/24' => 'range:192.0.2.0/24'",
+        "'\uff11\uff12\uff17.\uff10.\uff10.\uff11' => 'skip'",
+        "'||\uff11\uff12\uff17\u3002\uff11^' => 'skip'",
+        "'0.0.0.0 \uff10\uff58\uff17\uff46\uff10\uff10\uff10\uff10\uff10\uff11' => 'skip'",
+    })
+    void shouldReadOnlyAsciiDigitsInPrefixesAndTellNumericNamesInAnyDigits(String line, String expected) {
+        // Integer.parseInt would read the prefixes; IDNA turns the full-width names into 127.0.0.1, 127.1 and
+        // 0x7f000001, which no request can carry.
+        assertEquals(expected, parse(line));
+    }
+
     @Test
     void shouldAcceptLabelsUpTo63AndNamesUpTo253() {
         String label63 = "a".repeat(63);

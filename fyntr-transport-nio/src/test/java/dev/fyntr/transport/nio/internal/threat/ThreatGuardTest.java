@@ -65,6 +65,24 @@ class ThreatGuardTest {
     }
 
     @Test
+    void shouldMatchTheServerNameOfAClientHelloLikeTheHost() throws Exception {
+        ThreatGuard warn = guard(ThreatAction.WARN, feed("bad.txt", "evil.example"));
+        assertNull(warn.checkServerName("api.evil.example", target("cdn.example"), CLIENT));
+        assertEquals(List.of("threat_match=true action=warn match_type=domain source=sni host=cdn.example "
+                + "sni=api.evil.example matched=evil.example feed=bad.txt client=127.0.0.1:50432"), logged);
+        logged.clear();
+        assertNull(warn.checkServerName("notevil.example", target("cdn.example"), CLIENT));
+        assertEquals(List.of(), logged, "label boundary");
+
+        ThreatGuard block = guard(ThreatAction.BLOCK, feed("ips-and-names.txt", "192.0.2.0/24", "||evil.example^"));
+        assertEquals("the TLS server name evil.example is blocked: it matches the threat feed entry evil.example "
+                + "(ips-and-names.txt)", block.checkServerName("evil.example", target("192.0.2.1"), CLIENT));
+        assertEquals(List.of("threat_match=true action=block match_type=domain source=sni host=192.0.2.1 "
+                + "sni=evil.example matched=evil.example feed=ips-and-names.txt client=127.0.0.1:50432"), logged);
+        assertNull(ThreatGuard.none().checkServerName("evil.example", target("cdn.example"), CLIENT));
+    }
+
+    @Test
     void shouldRefuseWith403NamingTheRuleWhenBlocking() throws Exception {
         ThreatGuard g = guard(ThreatAction.BLOCK, feed("bad.txt", "# list", "||evil.example^"));
         HandshakeFailure f = g.checkHost(target("API.Evil.Example"), CLIENT);

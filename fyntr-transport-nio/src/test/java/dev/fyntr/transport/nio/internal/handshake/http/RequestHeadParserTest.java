@@ -357,6 +357,23 @@ class RequestHeadParserTest {
     }
 
     /** A valid head of exactly {@code size} bytes, made of header lines of at most 8000 bytes. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "CONNECT example.com:443 HTTP/\u0661.\u0661|malformed HTTP version",
+            "CONNECT example.com:443 HTTP/\uff11.\uff11|malformed HTTP version",
+            "CONNECT example.com:443 HTTP/\u0662|malformed HTTP version",
+            "CONNECT example.com:\u0664\u0664\u0663 HTTP/1.1|the port must be a number 1-65535",
+            "CONNECT example.com:\uff14\uff14\uff13 HTTP/1.1|the port must be a number 1-65535",
+            "CONNECT example.com:44\u09e9 HTTP/1.1|the port must be a number 1-65535",
+    })
+    void shouldReadOnlyAsciiDigitsInTheVersionAndThePort(String line, String reason) {
+        // Sent as UTF-8, as a client would: another script's digit is no digit (400, not 505 or a tunnel).
+        RequestHeadParser p = new RequestHeadParser();
+        assertEquals(Result.FAILED, p.feed(ByteBuffer.wrap((line + "\r\n\r\n").getBytes(StandardCharsets.UTF_8))));
+        assertEquals(400, p.failure().status());
+        assertTrue(p.failure().message().contains(reason), p.failure().message());
+    }
+
     private static String headOfSize(int size) {
         StringBuilder sb = new StringBuilder("CONNECT example.com:443 HTTP/1.1\r\n");
         int i = 0;
