@@ -10,6 +10,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,7 +63,8 @@ public final class RequestHeadParser {
     private final int maxHeadBytes;
     private final int maxHeaderLines;
 
-    private final byte[] line;
+    /** The line so far; starts small and grows only for long lines, so that a handshake costs little heap. */
+    private byte[] line;
     private int lineLength;
     private boolean sawCr;
     private int headBytes;
@@ -97,7 +99,7 @@ public final class RequestHeadParser {
         this.maxHeaderLineBytes = maxHeaderLineBytes;
         this.maxHeadBytes = maxHeadBytes;
         this.maxHeaderLines = maxHeaderLines;
-        this.line = new byte[Math.max(maxRequestLineBytes, maxHeaderLineBytes)];
+        this.line = new byte[Math.min(256, Math.max(maxRequestLineBytes, maxHeaderLineBytes))];
     }
 
     /**
@@ -153,6 +155,10 @@ public final class RequestHeadParser {
                             + " bytes"));
                     return;
                 }
+            }
+            if (lineLength == line.length) { // below the line's limit (checked above): there is room to grow
+                line = Arrays.copyOf(line, Math.min(2 * line.length,
+                        Math.max(maxRequestLineBytes, maxHeaderLineBytes)));
             }
             line[lineLength++] = b;
         } else {
@@ -294,11 +300,6 @@ public final class RequestHeadParser {
         return headBytes;
     }
 
-    /** Whether any byte has been consumed (a connection closed before that is not worth a log line). */
-    public boolean started() {
-        return headBytes > 0;
-    }
-
     /** The destination; only after {@link Result#COMPLETE}. */
     public ConnectTarget target() {
         requireComplete();
@@ -393,7 +394,6 @@ public final class RequestHeadParser {
 
     @Override
     public String toString() {
-        return "RequestHeadParser[" + state + ", " + headBytes + " bytes"
-                + (target != null ? ", " + target.authority() : "") + "]";
+        return "RequestHeadParser[" + state + ", " + headBytes + " bytes" + (target != null ? ", " + target : "") + "]";
     }
 }
