@@ -40,7 +40,10 @@ public final class LogHandoff {
         return DROPPED.get();
     }
 
-    /** Waits until every line queued so far is written, up to {@code millis}; for shutdown and tests. */
+    /**
+     * Waits until the writer has taken every line queued so far (the last may still be being written), up to
+     * {@code millis}; for shutdown and tests.
+     */
     public static boolean drain(long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         // Bounded by the deadline.

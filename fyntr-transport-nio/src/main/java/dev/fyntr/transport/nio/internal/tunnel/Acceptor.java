@@ -5,6 +5,7 @@ import dev.fyntr.transport.nio.internal.loop.IoHandler;
 import dev.fyntr.transport.nio.internal.loop.LoopContext;
 import dev.fyntr.transport.nio.internal.loop.LoopTimer;
 import dev.fyntr.transport.nio.internal.net.LogHandoff;
+import dev.fyntr.transport.nio.internal.net.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ import java.util.function.Supplier;
 final class Acceptor implements IoHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(Acceptor.class);
+    private static final RateLimitedLog ACCEPT_FAILURES = RateLimitedLog.warnings(LOG);
     private static final int ACCEPTS_PER_EVENT = 64;
     private static final long ACCEPT_PAUSE_NANOS = 100_000_000L;
 
@@ -62,18 +64,13 @@ final class Acceptor implements IoHandler {
         LogHandoff.submit(() -> LOG.error("accept failed", failure));
     }
 
-    /**
-     * EMFILE and friends: log (at most once a second, across listeners) and stop accepting for a moment.
-     */
+    /** EMFILE and friends: log (at most once a second, with a count of the others) and stop accepting a moment. */
     private void onAcceptError(IOException e) {
         long now = loop.nanoTime();
-        if (connections.shouldWarnAboutAccept(now)) {
-            String why = e.getMessage();
-            int open = connections.open();
-            LogHandoff.submit(() -> LOG.warn("accept failed: {} (open connections {}); pausing accepts for 100 ms. "
-                    + "If this says 'Too many open files', raise the limit (ulimit -n) or lower --max-connections",
-                    why, open));
-        }
+        String why = e.getMessage();
+        int open = connections.open();
+        ACCEPT_FAILURES.warn(() -> "accept failed: " + why + " (open connections " + open + "); pausing accepts for "
+                + "100 ms. If this says 'Too many open files', raise the limit (ulimit -n) or lower --max-connections");
         if (key.isValid()) {
             key.interestOps(0);
             loop.timers().arm(resume, now + ACCEPT_PAUSE_NANOS);

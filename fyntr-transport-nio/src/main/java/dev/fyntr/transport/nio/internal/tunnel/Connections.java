@@ -30,7 +30,6 @@ import java.util.function.Supplier;
 public final class Connections {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
-    private static final long ACCEPT_WARNING_INTERVAL_NANOS = 1_000_000_000L;
     /** Refusals at admission that may linger at once: well within the open-file guard's allowance of 64. */
     static final int ADMISSION_LINGER_MAX = 32;
 
@@ -46,7 +45,6 @@ public final class Connections {
     private final LoopTimer graceTimer = new LoopTimer(this::onGraceExpired);
     private long nextFlowId = 1;
     private boolean shuttingDown;
-    private long lastAcceptWarning;
 
     /**
      * @param maxConnections        the admission limit, 0 = unlimited
@@ -68,7 +66,6 @@ public final class Connections {
             }
         });
         this.onClosedAfterShutdown = onClosedAfterShutdown;
-        this.lastAcceptWarning = loop.nanoTime() - ACCEPT_WARNING_INTERVAL_NANOS;
     }
 
     /** Accepts connections on {@code channel} (bound, non-blocking), speaking {@code protocol}. */
@@ -136,15 +133,6 @@ public final class Connections {
 
     int open() {
         return services.counters.open();
-    }
-
-    /** Whether an accept failure at {@code now} should be logged: at most once a second. */
-    boolean shouldWarnAboutAccept(long now) {
-        if (now - lastAcceptWarning < ACCEPT_WARNING_INTERVAL_NANOS) {
-            return false;
-        }
-        lastAcceptWarning = now;
-        return true;
     }
 
     /** Stops accepting and ends handshakes now; tunnels get {@code graceNanos} to finish. */
