@@ -57,7 +57,7 @@ class RateLimitedLogTest {
         java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
         LogHandoff.submit(() -> {
             try {
-                stuck.await(); // a log backend that hangs
+                stuck.await(30, java.util.concurrent.TimeUnit.SECONDS); // a log backend that hangs (bounded)
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
