@@ -5,6 +5,9 @@ import dev.fyntr.api.spi.EmaChunkStats;
 import dev.fyntr.api.spi.Flow;
 import dev.fyntr.api.spi.Scheduler;
 import dev.fyntr.transport.nio.internal.loop.BufferPool;
+import dev.fyntr.transport.nio.internal.loop.LoopContext;
+import dev.fyntr.transport.nio.internal.metrics.ChunkClock;
+import dev.fyntr.transport.nio.internal.metrics.Timings;
 import dev.fyntr.transport.nio.internal.net.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +55,10 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
     private final Scheduler scheduler;
     private final String schedulerName;
     private final WaterMarks marks;
+    private final LoopContext loop;
+    private final Timings timings;
+    /** When each queued chunk was queued, in step with {@link #queue}: for the queueing-delay histogram. */
+    private final ChunkClock chunkClock = new ChunkClock();
 
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>(8);
     /** Scratch array for the scattering read: reused, so a read allocates nothing. */
@@ -84,6 +91,8 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
         this.scheduler = services.scheduler;
         this.schedulerName = services.schedulerName;
         this.marks = services.waterMarks;
+        this.loop = services.loop;
+        this.timings = services.timings;
         if (services.sni.enabled()) {
             this.peek = new ClientHelloPeek();
             this.held = services.sni.holds();
@@ -218,6 +227,7 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
             peek.feed(chunk);
         }
         queue.addLast(chunk);
+        chunkClock.queued(loop.turnNanoTime());
         queuedBytes += n;
         counters.queuedBytes += n;
         chunkStats.record(n);
@@ -355,6 +365,8 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
         if (!head.hasRemaining()) {
             queue.pollFirst();
             buffers.release(head);
+            long now = loop.turnNanoTime();
+            timings.chunkWritten(chunkClock.written(now), now);
             if (queue.isEmpty()) {
                 eligible = false;
                 scheduler.onIdle(this);
@@ -427,6 +439,7 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
         for (ByteBuffer b = queue.pollFirst(); b != null; b = queue.pollFirst()) { // bounded by the queue's size
             buffers.release(b);
         }
+        chunkClock.clear();
         counters.queuedBytes -= queuedBytes;
         queuedBytes = 0;
         if (knownToScheduler) {
