@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -41,21 +40,6 @@ class MetricsEndToEndTest {
     private static final Pattern METRICS_LINE = Pattern.compile("metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics");
     private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? (\\S+)");
 
-    /** Every Prometheus family docs/operations.md#metrics lists; a renamed or missing one fails here. */
-    static final List<String> DOCUMENTED = List.of("fyntr_tunnels_open", "fyntr_handshakes_open",
-            "fyntr_tunnels_opened_total", "fyntr_connections_accepted_total", "fyntr_bytes_total", "fyntr_queued_bytes",
-            "fyntr_rejections_total", "fyntr_rejections_all_total", "fyntr_rejections_lingering",
-            "fyntr_lookups_inflight", "fyntr_internal_errors_total", "fyntr_scheduler_replacements_total",
-            "fyntr_sni_mismatches_total", "fyntr_sni_refusals_total", "fyntr_memory_limit_bytes",
-            "fyntr_memory_used_bytes", "fyntr_memory_peak_bytes", "fyntr_memory_readers_waiting",
-            "fyntr_memory_refusals_total", "fyntr_connects_waiting", "fyntr_access_log_dropped_total",
-            "fyntr_tunnel_duration_seconds_count", "fyntr_tunnel_duration_seconds_sum",
-            "fyntr_tunnel_duration_max_seconds", "fyntr_tunnel_duration_quantile_seconds",
-            "fyntr_tunnel_establish_seconds_count", "fyntr_tunnel_establish_seconds_sum",
-            "fyntr_tunnel_establish_max_seconds", "fyntr_tunnel_establish_quantile_seconds",
-            "fyntr_chunk_queue_delay_seconds_count", "fyntr_chunk_queue_delay_seconds_sum",
-            "fyntr_chunk_queue_delay_max_seconds", "fyntr_chunk_queue_delay_quantile_seconds",
-            "jvm_memory_used_bytes", "process_cpu_usage");
 
     private static ServerSocket echo;
     private static ProxyProcess proxy;
@@ -89,7 +73,7 @@ class MetricsEndToEndTest {
     @Test
     void shouldServeEveryDocumentedMetricAndMoveTheCountersWithTraffic() throws Exception {
         Map<String, Double> before = scrape();
-        for (String name : DOCUMENTED) {
+        for (String name : DocumentedMetrics.NAMES) {
             assertTrue(before.keySet().stream().anyMatch(k -> k.equals(name) || k.startsWith(name + "{")),
                     name + " missing from " + new TreeSet<>(before.keySet()));
         }
