@@ -73,14 +73,14 @@ class FyntrMetricsTest {
                 assertTrue(head.startsWith("HTTP/1.1 200"), head);
                 assertEquals(1.0, registry.get("fyntr.tunnels.open").gauge().value());
                 out.write("hello".getBytes(StandardCharsets.US_ASCII));
-                assertEquals("hello", new String(in.readNBytes(5), StandardCharsets.US_ASCII));
+                assertEquals("hellohello", new String(in.readNBytes(10), StandardCharsets.US_ASCII));
             }
             echoer.join(10_000);
             await(() -> registry.get("fyntr.tunnels.open").gauge().value() == 0.0);
 
             assertEquals(1.0, registry.get("fyntr.tunnels.opened").functionCounter().count());
             assertEquals(5.0, registry.get("fyntr.bytes").tag("direction", "up").functionCounter().count());
-            assertEquals(5.0, registry.get("fyntr.bytes").tag("direction", "down").functionCounter().count());
+            assertEquals(10.0, registry.get("fyntr.bytes").tag("direction", "down").functionCounter().count());
             FunctionTimer establish = registry.get("fyntr.tunnel.establish").functionTimer();
             assertEquals(1.0, establish.count());
             assertTrue(establish.totalTime(TimeUnit.NANOSECONDS) > 0);
@@ -130,7 +130,14 @@ class FyntrMetricsTest {
         Thread t = new Thread(() -> {
             try (Socket s = server.accept()) {
                 s.setSoTimeout(20_000);
-                s.getInputStream().transferTo(s.getOutputStream());
+                // Every byte twice, so that the two directions' counts differ.
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream();
+                byte[] buf = new byte[4096];
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    out.write(buf, 0, n);
+                    out.write(buf, 0, n);
+                }
             } catch (IOException ignored) {
                 // The test fails on its own assertions.
             }

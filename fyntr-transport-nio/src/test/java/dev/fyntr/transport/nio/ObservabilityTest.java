@@ -32,9 +32,23 @@ class ObservabilityTest {
 
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
 
+    /** Answers every byte twice, so that the two directions' counts differ. */
+    private static TestServers.Server doubler() throws java.io.IOException {
+        return new TestServers.Server(s -> {
+            java.io.InputStream in = s.getInputStream();
+            java.io.OutputStream out = BoundedWrites.outputOf(s);
+            byte[] buf = new byte[4096];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                out.write(buf, 0, n);
+                out.write(buf, 0, n);
+            }
+            s.shutdownOutput();
+        });
+    }
+
     @Test
     void shouldShowATunnelInTheMBeanAndTheHistograms() throws Exception {
-        TestServers.Server echo = closer.add(TestServers.echo());
+        TestServers.Server echo = closer.add(doubler());
         FyntrProxy proxy = closer.add(Fixtures.proxyTo(echo.port()).start());
         ObjectName name = new ObjectName(proxy.jmxName().orElseThrow());
         assertEquals("dev.fyntr", name.getDomain());
@@ -43,7 +57,7 @@ class ObservabilityTest {
         try (ProxyClient c = new ProxyClient(proxy)) {
             assertEquals(200, c.connect("127.0.0.1:" + echo.port()).status());
             c.send("twelve bytes");
-            assertEquals("twelve bytes", new String(c.socket.getInputStream().readNBytes(12),
+            assertEquals("twelve bytestwelve bytes", new String(c.socket.getInputStream().readNBytes(24),
                     StandardCharsets.US_ASCII));
         }
         Fixtures.await("tunnel closed", Duration.ofSeconds(10), () -> proxy.timings().tunnelDuration().count() == 1);
@@ -56,7 +70,7 @@ class ObservabilityTest {
         assertEquals(1L, attr(name, "TunnelsOpened"));
         assertEquals(0, attr(name, "OpenTunnels"));
         assertEquals(12L, attr(name, "BytesUpstream"));
-        assertEquals(12L, attr(name, "BytesDownstream"));
+        assertEquals(24L, attr(name, "BytesDownstream"));
         assertEquals(1L, attr(name, "TimeToEstablishCount"));
         assertTrue((Long) attr(name, "ChunkQueueDelayCount") >= 1);
         assertTrue((Double) attr(name, "TimeToEstablishMaxMillis") > 0);
@@ -109,14 +123,14 @@ class ObservabilityTest {
 
     @Test
     void shouldWriteOneAccessLogLinePerTunnelAndPerRefusal() throws Exception {
-        TestServers.Server echo = closer.add(TestServers.echo());
+        TestServers.Server echo = closer.add(doubler());
         FyntrProxy proxy = closer.add(Fixtures.proxyTo(echo.port()).start());
         List<String> lines = new CopyOnWriteArrayList<>();
         ((FyntrProxyImpl) proxy).accessLog().tap(lines::add);
         try (ProxyClient c = new ProxyClient(proxy)) {
             assertEquals(200, c.connect("echo.test:" + echo.port()).status());
             c.send("abc");
-            assertEquals("abc", new String(c.socket.getInputStream().readNBytes(3), StandardCharsets.US_ASCII));
+            assertEquals("abcabc", new String(c.socket.getInputStream().readNBytes(6), StandardCharsets.US_ASCII));
         }
         try (ProxyClient c = new ProxyClient(proxy)) {
             assertEquals(403, c.connect("127.0.0.1:25").status());
@@ -135,7 +149,7 @@ class ObservabilityTest {
         String tunnel = only(lines, "status=200");
         assertTrue(tunnel.startsWith("kind=connect client=127.0.0.1:"), tunnel);
         assertTrue(tunnel.contains(" target=echo.test:" + echo.port() + " resolved=127.0.0.1:" + echo.port()
-                + " status=200 error=- up=3 down=3 "), tunnel);
+                + " status=200 error=- up=3 down=6 "), tunnel);
         assertTrue(only(lines, "status=403").contains(" target=127.0.0.1:25 resolved=- status=403 "
                 + "error=http_request_denied up=0 down=0 "), lines.toString());
         assertTrue(only(lines, "status=400").contains(" target=- resolved=- status=400 error=http_request_error "),
