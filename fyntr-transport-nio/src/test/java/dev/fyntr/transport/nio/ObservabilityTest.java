@@ -159,6 +159,31 @@ class ObservabilityTest {
     }
 
     @Test
+    void shouldWriteAccessLogLinesForSocks5TunnelsAndRefusals() throws Exception {
+        TestServers.Server echo = closer.add(doubler());
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(echo.port()).socks5Port(0).start());
+        List<String> lines = new CopyOnWriteArrayList<>();
+        ((FyntrProxyImpl) proxy).accessLog().tap(lines::add);
+        try (SocksClient c = new SocksClient(proxy)) {
+            assertEquals(0, c.connect("echo.test", echo.port()).code());
+            c.send("xy".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("xyxy", new String(c.read(4), StandardCharsets.US_ASCII));
+        }
+        try (SocksClient c = new SocksClient(proxy)) {
+            assertEquals(2, c.connect("echo.test", 25).code()); // not allowed by the ruleset
+        }
+        Fixtures.await("2 access-log lines", Duration.ofSeconds(10), () -> lines.size() >= 2);
+        for (String line : lines) {
+            assertTrue(LINE.matcher(line).matches(), line);
+        }
+        assertTrue(only(lines, "status=200").matches("kind=socks5 client=127\\.0\\.0\\.1:\\d+ target=echo\\.test:"
+                + echo.port() + " resolved=127\\.0\\.0\\.1:" + echo.port() + " status=200 error=- up=2 down=4 .*"),
+                lines.toString());
+        assertTrue(only(lines, "status=403").matches("kind=socks5 client=\\S+ target=echo\\.test:25 resolved=- "
+                + "status=403 error=http_request_denied up=0 down=0 .*"), lines.toString());
+    }
+
+    @Test
     void shouldWriteNoAccessLogLineWhenOff() throws Exception {
         TestServers.Server echo = closer.add(TestServers.echo());
         FyntrProxy proxy = closer.add(Fixtures.proxyTo(echo.port()).accessLog(false).start());
