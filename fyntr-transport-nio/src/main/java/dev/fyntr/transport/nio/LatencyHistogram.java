@@ -8,8 +8,9 @@ import java.util.Objects;
  * recorded since start, their sum, the largest, and their counts in fixed log-linear buckets.
  *
  * <p>The buckets are in microseconds: one each for 0, 1, 2 and 3 µs, then four per power of two (4-5, 6-7, 8-9 …),
- * up to 2<sup>40</sup> µs (about 12.7 days); larger values count in the last bucket. A bucket's upper bound is at
- * most 25 % above any value in it, so {@link #percentileNanos} overstates by at most that much.
+ * up to 2<sup>40</sup> µs (about 12.7 days); larger values count in the last bucket. From 4 µs up, a bucket's upper
+ * bound is at most 25 % above any value in it, so {@link #percentileNanos} overstates by at most that much (below
+ * 4 µs, by at most 1 µs).
  */
 public final class LatencyHistogram {
 

@@ -6,6 +6,7 @@ import dev.fyntr.transport.nio.LatencyHistogram;
 import dev.fyntr.transport.nio.ProxyStats;
 import dev.fyntr.transport.nio.ProxyTimings;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.Map;
 
@@ -54,7 +55,8 @@ final class JmxView implements FyntrProxyMXBean {
     @Override
     public String getListenAddress() {
         InetSocketAddress a = proxy.address();
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
+        String host = a.getAddress().getHostAddress();
+        return (a.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     @Override
