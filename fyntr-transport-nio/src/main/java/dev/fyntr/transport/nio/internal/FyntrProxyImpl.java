@@ -102,7 +102,7 @@ public final class FyntrProxyImpl implements FyntrProxy {
             connections.listen(socks5Server, Socks5FrontEnd::new);
         }
         shaping.configure(config.shaping(), System.nanoTime()); // published to the loop by Thread.start()
-        loop.duty(new ServiceRound(services, shaping));
+        loop.duty(new ServiceRound(services, shaping, loop::pollReadyNow));
         loop.onStop(() -> {
             connections.closeAll();
             finalStats = snapshot();
