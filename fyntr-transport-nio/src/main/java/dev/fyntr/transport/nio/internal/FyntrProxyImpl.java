@@ -157,7 +157,8 @@ public final class FyntrProxyImpl implements FyntrProxy {
             ch.bind(at, backlog);
         } catch (BindException e) {
             throw new BindException("cannot listen " + what + "on " + Formats.endpoint(at) + ": "
-                    + e.getMessage() + (at.getPort() != 0 ? " (is another process using port " + at.getPort() + "?)" : ""));
+                    + e.getMessage() + (at.getPort() != 0 && String.valueOf(e.getMessage()).contains("in use")
+                            ? " (is another process using port " + at.getPort() + "?)" : ""));
         }
         ch.configureBlocking(false);
     }

@@ -3,6 +3,7 @@ package dev.fyntr.transport.nio.internal.tunnel;
 import dev.fyntr.api.spi.ChunkStats;
 import dev.fyntr.api.spi.EmaChunkStats;
 import dev.fyntr.api.spi.Flow;
+import dev.fyntr.api.spi.FlowInfo;
 import dev.fyntr.api.spi.Scheduler;
 import dev.fyntr.transport.nio.internal.loop.BufferPool;
 import dev.fyntr.transport.nio.internal.net.RateLimitedLog;
@@ -51,6 +52,7 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
     private final Scheduler scheduler;
     private final String schedulerName;
     private final WaterMarks marks;
+    private final FlowInfo info;
 
     private final ChunkQueue queue = new ChunkQueue();
     /** Scratch array for the scattering read: reused, so a read allocates nothing. */
@@ -74,8 +76,10 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
     /** Whether the tunnel was told that bytes are held (once). */
     private boolean holdReported;
 
-    UploadFlow(Tunnel tunnel, long id, ConnectionServices services, SocketChannel client, SocketChannel upstream) {
+    UploadFlow(Tunnel tunnel, long id, ConnectionServices services, SocketChannel client, SocketChannel upstream,
+               FlowInfo info) {
         this.tunnel = tunnel;
+        this.info = info;
         this.id = id;
         this.client = client;
         this.upstream = upstream;
@@ -88,6 +92,12 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
             this.peek = new ClientHelloPeek();
             this.held = services.sni.holds();
         }
+    }
+
+    /** Fixed at admission (the scheduler's view of where the flow goes); allocation-free. */
+    @Override
+    public FlowInfo info() {
+        return info;
     }
 
     /** Queues a chunk read before the tunnel was up (pooled; this flow now owns it), if any. */
