@@ -301,7 +301,8 @@ public final class FyntrCli {
                 .maxConnectRate(o.maxConnectRate)
                 .threatFeedFiles(o.threatFeedFiles.toArray(Path[]::new))
                 .threatAction(o.threatAction)
-                .accessLog(o.accessLog.on());
+                .accessLog(o.accessLog.on())
+                .jmx(o.jmx.on());
         if (o.maxBufferMemory > 0) {
             builder.maxBufferMemory(o.maxBufferMemory); // else the builder's default, decided by the JVM's limits
         }
@@ -578,7 +579,8 @@ public final class FyntrCli {
                         + o.threatAction.name().toLowerCase(Locale.ROOT) + ")")
                 + (socks5 == null ? "" : "; SOCKS5 on " + hostPort(socks5))
                 + (o.metricsPort < 0 ? "" : "; metrics port " + o.metricsPort + " on " + o.metricsBind)
-                + (o.accessLog.on() ? "" : "; access log off");
+                + (o.accessLog.on() ? "" : "; access log off")
+                + (o.jmx.on() ? "; JMX on" : "");
     }
 
     /** The memory budget the proxy gets: {@code --max-buffer-memory}, else the builder's default for this JVM. */

@@ -2,6 +2,8 @@ package dev.fyntr.cli;
 
 import dev.fyntr.transport.nio.FyntrProxy;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +16,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,6 +54,23 @@ class MetricsServerTest {
             assertTrue(r.err().startsWith("fyntr: cannot serve metrics on 127.0.0.1:" + taken.getLocalPort() + ": "),
                     r.err());
             assertTrue(r.err().contains("choose another --metrics-port"), r.err());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"on,true", "off,false"})
+    void shouldRegisterTheMBeanOnlyWithJmxOn(String flag, boolean registered) throws Exception {
+        ShutdownSignals signals = new ShutdownSignals(status -> { }, m -> { });
+        CompletableFuture<FyntrProxy> running = new CompletableFuture<>();
+        CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> Cli.run(Map.of(), signals,
+                running::complete, "--port", "0", "--shutdown-grace", "0", "--jmx", flag));
+        try {
+            FyntrProxy proxy = running.get(30, TimeUnit.SECONDS);
+            // The registration itself is the transport's ObservabilityTest's.
+            assertEquals(registered, proxy.jmxName().isPresent());
+        } finally {
+            signals.signal("TERM", 15);
+            assertEquals(FyntrCli.EXIT_OK, run.get(30, TimeUnit.SECONDS).status());
         }
     }
 
