@@ -1,9 +1,7 @@
 package dev.fyntr.bench.load;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fyntr.bench.plot.Cdf;
+import dev.fyntr.bench.plot.Json;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,10 +32,6 @@ public record LoadReport(String command, String route, String label, int runs, L
     public record Row(String scenario, String metric, Double direct, Double proxy, Double ratio) {
     }
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES); // newer files may carry more fields
-
     public LoadReport {
         metrics = List.copyOf(metrics);
         cdfs = List.copyOf(cdfs);
@@ -65,21 +59,17 @@ public record LoadReport(String command, String route, String label, int runs, L
 
     /** This report as indented JSON. */
     public String toJson() {
-        try {
-            return MAPPER.writeValueAsString(this) + "\n";
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write the report as JSON", e);
-        }
+        return Json.write(this);
     }
 
     /** Reads a report written by {@link #toJson()}. */
     public static LoadReport read(Path file) throws IOException {
-        return MAPPER.readValue(file.toFile(), LoadReport.class);
+        return Json.read(file, LoadReport.class);
     }
 
     /** Reads a report from JSON text. */
     public static LoadReport parse(String json) throws IOException {
-        return MAPPER.readValue(json, LoadReport.class);
+        return Json.parse(json, LoadReport.class);
     }
 
     /** NaN and infinities as null, which JSON can carry. */
