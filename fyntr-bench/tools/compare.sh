@@ -32,7 +32,7 @@ while [[ $# -gt 0 ]]; do
         --out) out="${2:?--out needs a value}"; shift 2 ;;
         --no-squid) use_squid=0; shift ;;
         --) shift; extra=("$@"); break ;;
-        -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "compare: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done

@@ -29,7 +29,7 @@ while [[ $# -gt 0 ]]; do
         --repeat) repeat="${2:?--repeat needs a value}"; shift 2 ;;
         --count) count="${2:?--count needs a value}"; shift 2 ;;
         --no-squid) use_squid=0; shift ;;
-        -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "plots: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
