@@ -82,6 +82,9 @@ public final class LoadTool {
         }
     }
 
+    /** How long after the proxy listens its idle RSS is read. */
+    static final long IDLE_RSS_DELAY_MILLIS = 3_000;
+
     /** The proxy's connection limit: room for the largest storm (2,000 tunnels) and its handshakes. */
     static final int MAX_CONNECTIONS = 4096;
 
@@ -142,7 +145,11 @@ public final class LoadTool {
                         echo.address(), sink.address(), o.repeat());
                 List<Metric> metrics = new ArrayList<>();
                 SampleStore samples = new SampleStore();
-                // Before any traffic: what the proxy process holds when it has nothing to do.
+                // Before any traffic: what the proxy process holds when it has nothing to do, 3 s after it
+                // listens, as fyntr-cli/tools/measure-rss.sh reads it (start-up work has settled by then).
+                if (o.proxyPid() > 0) {
+                    sleepMillis(IDLE_RSS_DELAY_MILLIS);
+                }
                 long idleRssKib = procStatusKib(o.proxyPid(), "VmRSS:");
                 if (idleRssKib > 0) {
                     metrics.add(new Metric("memory", "proxy RSS before any traffic, MiB", Double.NaN,
