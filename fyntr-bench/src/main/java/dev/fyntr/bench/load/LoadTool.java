@@ -721,9 +721,9 @@ public final class LoadTool {
                 }
                 case "--bulk-mib" -> bulkMib = bounded(opt, v, 1, 1 << 20);
                 case "--label" -> {
-                    if (!v.matches("[A-Za-z0-9._-]{1,32}")) {
-                        throw new IllegalArgumentException("--label must be 1-32 letters, digits, '.', '_' or '-': "
-                                + v);
+                    if (!v.matches("[A-Za-z0-9._-]{1,32}") || v.equals("direct")) {
+                        throw new IllegalArgumentException("--label must be 1-32 letters, digits, '.', '_' or '-', "
+                                + "and not 'direct' (the direct route's name): " + v);
                     }
                     label = v;
                 }

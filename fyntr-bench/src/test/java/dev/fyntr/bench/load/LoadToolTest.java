@@ -184,6 +184,7 @@ class LoadToolTest {
         assertEquals(2, LoadTool.run(new String[] {"latency", "--fork", "--direct-only"}, sink, sink));
         assertEquals(2, LoadTool.run(new String[] {"bulk", "--bulk-mib", "0"}, sink, sink));
         assertEquals(2, LoadTool.run(new String[] {"bulk", "--label", "a b"}, sink, sink));
+        assertEquals(2, LoadTool.run(new String[] {"bulk", "--label", "direct"}, sink, sink));
     }
 
     @Test
