@@ -1,5 +1,6 @@
 package dev.fyntr.transport.nio.internal.handshake;
 
+import dev.fyntr.api.spi.FlowInfo;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 
@@ -57,4 +58,9 @@ public interface FrontEnd {
 
     /** For log lines: {@code CONNECT} or {@code SOCKS5}. */
     String protocol();
+
+    /** The front end as a scheduler sees it, in {@link FlowInfo#frontEnd()}. */
+    default FlowInfo.FrontEnd kind() {
+        return FlowInfo.FrontEnd.CONNECT;
+    }
 }
