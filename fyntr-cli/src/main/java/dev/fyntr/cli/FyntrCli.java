@@ -184,7 +184,7 @@ public final class FyntrCli {
             return failure(ctx, e.getMessage(), null, options.logLevel);
         }
         for (String problem : catalog.problems()) {
-            ctx.err().println("fyntr: warning: skipping " + problem);
+            ctx.err().println("fyntr: warning: " + problem + "; skipped");
         }
         if (options.listSchedulers) {
             listSchedulers(catalog, ctx.out());
