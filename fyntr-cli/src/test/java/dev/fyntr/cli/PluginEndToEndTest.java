@@ -131,6 +131,23 @@ class PluginEndToEndTest {
     }
 
     @Test
+    void shouldLogADeniedClientWithoutASlash() throws Exception {
+        // No --allow-cidr: 127.0.0.1 is in a built-in denied range, so the CONNECT is refused with a warning.
+        try (ProxyProcess proxy = ProxyProcess.startOnModulePath("--allow-port", String.valueOf(echo.port()));
+             Socket s = new Socket()) {
+            s.setSoTimeout(20_000);
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port()), 10_000);
+            String target = "127.0.0.1:" + echo.port();
+            s.getOutputStream().write(("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertTrue(readHead(s.getInputStream()).startsWith("HTTP/1.1 403"));
+            String denied = proxy.awaitLine(" denied: ", WAIT);
+            assertTrue(denied.contains("CONNECT " + target + " from 127.0.0.1:"), denied);
+            assertFalse(denied.contains("/127.0.0.1"), denied);
+        }
+    }
+
+    @Test
     void shouldListThePluginWithItsOrigin(@TempDir Path dir) throws Exception {
         List<String> command = new ArrayList<>(List.of(ProxyProcess.JAVA));
         command.addAll(ProxyProcess.LEAN_FLAGS);
