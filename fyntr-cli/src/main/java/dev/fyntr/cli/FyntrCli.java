@@ -176,7 +176,11 @@ public final class FyntrCli {
         }
         SchedulerCatalog catalog;
         try {
-            catalog = Plugins.load(options.pluginPath, Plugins.defaultDir()).catalog();
+            Plugins plugins = Plugins.load(options.pluginPath, Plugins.defaultDir());
+            for (String warning : plugins.warnings()) {
+                ctx.err().println("fyntr: warning: " + warning);
+            }
+            catalog = plugins.catalog();
         } catch (Plugins.PluginException e) {
             if (e.badPath) {
                 throw new UsageException("invalid value for " + sources.of("--plugin-path") + ": " + e.getMessage());

@@ -131,6 +131,21 @@ class PluginEndToEndTest {
     }
 
     @Test
+    void shouldSkipACopyOfOneOfTheCommandsOwnModules(@TempDir Path plugins) throws Exception {
+        Path api = Files.list(ProxyProcess.TARGET.resolve("lib")).filter(p -> p.getFileName().toString()
+                .startsWith("fyntr-api-")).findFirst().orElseThrow();
+        Files.copy(api, plugins.resolve(api.getFileName()));
+        Files.copy(EXAMPLE, plugins.resolve(EXAMPLE.getFileName()));
+        try (ProxyProcess proxy = ProxyProcess.startOnModulePath(policy("--plugin-path", plugins.toString(),
+                "--scheduler", "rr"))) {
+            assertTrue(proxy.output().contains("fyntr: warning: plug-in '" + plugins.resolve(api.getFileName())
+                    .toAbsolutePath() + "' is module dev.fyntr.api, which the command has already; skipped"),
+                    proxy.output());
+            assertRoundRobinServes(proxy);
+        }
+    }
+
+    @Test
     void shouldLogADeniedClientWithoutASlash() throws Exception {
         // No --allow-cidr: 127.0.0.1 is in a built-in denied range, so the CONNECT is refused with a warning.
         try (ProxyProcess proxy = ProxyProcess.startOnModulePath("--allow-port", String.valueOf(echo.port()));
