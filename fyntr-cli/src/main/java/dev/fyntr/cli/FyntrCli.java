@@ -176,7 +176,11 @@ public final class FyntrCli {
         }
         SchedulerCatalog catalog;
         try {
-            catalog = Plugins.load(options.pluginPath, Plugins.defaultDir()).catalog();
+            Plugins plugins = Plugins.load(options.pluginPath, Plugins.defaultDir());
+            for (String warning : plugins.warnings()) {
+                ctx.err().println("fyntr: warning: " + warning);
+            }
+            catalog = plugins.catalog();
         } catch (Plugins.PluginException e) {
             if (e.badPath) {
                 throw new UsageException("invalid value for " + sources.of("--plugin-path") + ": " + e.getMessage());
@@ -184,7 +188,7 @@ public final class FyntrCli {
             return failure(ctx, e.getMessage(), null, options.logLevel);
         }
         for (String problem : catalog.problems()) {
-            ctx.err().println("fyntr: warning: skipping " + problem);
+            ctx.err().println("fyntr: warning: " + problem + "; skipped");
         }
         if (options.listSchedulers) {
             listSchedulers(catalog, ctx.out());

@@ -123,6 +123,17 @@ final class ProxyProcess implements AutoCloseable {
         return new Finished(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 
+    /** {@code java LEAN_FLAGS MAIN_ARGS --port 0 ARGS}: any way of launching the command, once it listens. */
+    static ProxyProcess start(List<String> launch, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.addAll(LEAN_FLAGS);
+        command.addAll(launch);
+        command.addAll(List.of("--port", "0"));
+        command.addAll(List.of(args));
+        return new ProxyProcess(command);
+    }
+
     /** {@code java -jar target/fyntr-cli-all.jar --port 0 ARGS}, once it listens. */
     static ProxyProcess startFatJar(String... args) throws IOException, InterruptedException {
         requireFile(TARGET.resolve("fyntr-cli-all.jar"));

@@ -369,8 +369,10 @@ public final class FyntrProxyBuilder {
      *
      * @throws IllegalArgumentException if the scheduler name is unknown (an
      *                                  {@link dev.fyntr.api.UnknownSchedulerException} listing the names found),
-     *                                  if the threat action is {@code BLOCK} without a feed, or if a SOCKS5
-     *                                  address is given without a SOCKS5 port
+     *                                  if the threat action is {@code BLOCK} without a feed, if a SOCKS5
+     *                                  address is given without a SOCKS5 port, or if the scheduler refuses its
+     *                                  configuration ({@code "scheduler wdrr refused its configuration: …"}, its
+     *                                  own message as the cause); the scheduler is created once here to ask it
      * @throws ThreatFeedException      if a threat feed cannot be read or the feeds hold no usable entry (the
      *                                  message names the file)
      */
