@@ -41,6 +41,46 @@ final class Converters {
         }
     }
 
+    /** {@code --metrics-port}: {@code off} (-1) or 0 (any free port) to 65535. */
+    static final class MetricsPort implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (value != null && value.strip().equalsIgnoreCase("off")) {
+                return -1;
+            }
+            return integer(value, 0, 65535, "a port number 0-65535 (0 = any free port), or off");
+        }
+    }
+
+    /** A flag that is {@code on} or {@code off} (a boolean field would make picocli treat it as a switch). */
+    enum Toggle {
+        ON, OFF;
+
+        boolean on() {
+            return this == ON;
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** {@code on} or {@code off}, in any case. */
+    static final class OnOff implements ITypeConverter<Toggle> {
+        @Override
+        public Toggle convert(String value) {
+            String s = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+            if (s.equals("on")) {
+                return Toggle.ON;
+            }
+            if (s.equals("off")) {
+                return Toggle.OFF;
+            }
+            throw new TypeConversionException(Units.quote(value) + " is not on or off; accepted: on|off");
+        }
+    }
+
     /** A destination port in a comma list, 1 to 65535. */
     static final class DestinationPort implements ITypeConverter<Integer> {
         @Override

@@ -203,8 +203,12 @@ public final class FyntrCli {
         InetAddress bind = resolveBind(options.bind, "--bind", "--port", ctx.resolver(), sources);
         InetAddress socks5Bind = options.socks5Bind == null || options.socks5Bind.isBlank() ? null
                 : resolveBind(options.socks5Bind, "--socks5-bind", "--socks5-port", ctx.resolver(), sources);
+        // Checked even while --metrics-port is off: a typo should not wait until the port is turned on.
+        InetAddress metricsAddress = resolveBind(options.metricsBind, "--metrics-bind", "--metrics-port",
+                ctx.resolver(), sources);
+        InetAddress metricsBind = options.metricsPort < 0 ? null : metricsAddress;
         // Before the check: it loads the threat feeds, whose loader logs the rules it skips.
-        Logging.configure(options.logLevel);
+        Logging.configure(options.logLevel, options.accessLog.on());
         ProxySettings settings;
         try {
             settings = check(configure(options, bind, socks5Bind).scheduler(provider), options, sources);
@@ -224,7 +228,7 @@ public final class FyntrCli {
                     + "); dry run, not listening");
             return EXIT_OK;
         }
-        return serve(settings, options, ctx);
+        return serve(settings, options, metricsBind, ctx);
     }
 
     /** {@code --list-schedulers}: one line per provider, sorted by name: name, description, origin. */
@@ -300,7 +304,8 @@ public final class FyntrCli {
                 .maxDownloadRate(o.maxDownloadRate)
                 .maxConnectRate(o.maxConnectRate)
                 .threatFeedFiles(o.threatFeedFiles.toArray(Path[]::new))
-                .threatAction(o.threatAction);
+                .threatAction(o.threatAction)
+                .accessLog(o.accessLog.on());
         if (o.maxBufferMemory > 0) {
             builder.maxBufferMemory(o.maxBufferMemory); // else the builder's default, decided by the JVM's limits
         }
@@ -365,7 +370,8 @@ public final class FyntrCli {
         return e.getMessage();
     }
 
-    private static int serve(ProxySettings settings, FyntrCommand options, Context ctx) {
+    /** @param metricsBind the resolved {@code --metrics-bind}, or null when {@code --metrics-port} is off */
+    private static int serve(ProxySettings settings, FyntrCommand options, InetAddress metricsBind, Context ctx) {
         Logger log = LoggerFactory.getLogger("fyntr");
         FyntrProxy proxy;
         try {
@@ -383,6 +389,20 @@ public final class FyntrCli {
             ctx.signals().proxyStopped();
         });
 
+        MetricsServer metrics = null;
+        if (metricsBind != null) {
+            InetSocketAddress at = new InetSocketAddress(metricsBind, options.metricsPort);
+            try {
+                metrics = MetricsServer.start(proxy, at);
+            } catch (IOException | RuntimeException e) {
+                proxy.close();
+                boolean inUse = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("in use");
+                return failure(ctx, "cannot serve metrics on " + hostPort(at) + ": " + e.getMessage()
+                        + (inUse ? "; stop the other process or choose another --metrics-port" : ""), e,
+                        options.logLevel);
+            }
+            log.info("metrics at http://{}/metrics, health at /healthz", hostPort(metrics.address()));
+        }
         Thread hook = null;
         try {
             boolean handlers = ctx.installOsSignalHandlers() && ctx.signals().installOsHandlers();
@@ -420,6 +440,9 @@ public final class FyntrCli {
             return failure(ctx, e.toString(), e, options.logLevel);
         } finally {
             removeHook(hook);
+            if (metrics != null) {
+                metrics.close();
+            }
         }
     }
 
@@ -557,7 +580,9 @@ public final class FyntrCli {
                 + (o.threatFeedFiles.isEmpty() ? "" : "; threat feeds " + o.threatFeedFiles.stream()
                         .map(Path::toString).collect(Collectors.joining(",")) + " (action "
                         + o.threatAction.name().toLowerCase(Locale.ROOT) + ")")
-                + (socks5 == null ? "" : "; SOCKS5 on " + hostPort(socks5));
+                + (socks5 == null ? "" : "; SOCKS5 on " + hostPort(socks5))
+                + (o.metricsPort < 0 ? "" : "; metrics port " + o.metricsPort + " on " + o.metricsBind)
+                + (o.accessLog.on() ? "" : "; access log off");
     }
 
     /** The memory budget the proxy gets: {@code --max-buffer-memory}, else the builder's default for this JVM. */

@@ -55,6 +55,7 @@ final class FyntrCommand {
     static final String GROUP_POLICY = "Destination policy";
     static final String GROUP_THREATS = "Threat feeds";
     static final String GROUP_SOCKS5 = "SOCKS5";
+    static final String GROUP_METRICS = "Metrics and access log";
     static final String GROUP_OTHER = "Logging and other";
 
     /**
@@ -269,6 +270,27 @@ final class FyntrCommand {
                 "Env FYNTR_SOCKS5_BIND, default: the --bind address."})
     String socks5Bind; // null = the --bind address
 
+    // ---- Metrics and access log
+
+    @Option(names = "--metrics-port", paramLabel = "N", defaultValue = "off", converter = Converters.MetricsPort.class,
+            description = {"Serve Prometheus metrics at http://<metrics-bind>:N/metrics and a health check at /healthz "
+                + "(200 while accepting, 503 when stopping); 0 = any free port (the chosen port is logged). off = no "
+                + "metrics server.",
+                "Env FYNTR_METRICS_PORT, default ${DEFAULT-VALUE}."})
+    int metricsPort; // -1 = off
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = {"The metrics server's listen address (needs --metrics-port).",
+                "Env FYNTR_METRICS_BIND, default ${DEFAULT-VALUE}."})
+    String metricsBind;
+
+    @Option(names = "--access-log", paramLabel = "on|off", defaultValue = "on",
+            converter = Converters.OnOff.class,
+            description = {"One line per tunnel, refusal and aborted request on the log fyntr.access at info, whatever "
+                + "--log-level says (docs/operations.md).",
+                "Env FYNTR_ACCESS_LOG, default ${DEFAULT-VALUE}."})
+    Converters.Toggle accessLog;
+
     // ---- Logging and other
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", converter = Converters.Level.class,
@@ -295,5 +317,6 @@ final class FyntrCommand {
                     "--allow-domain", "--sni-check"),
             List.of(GROUP_THREATS, "--threat-feed-file", "--threat-action"),
             List.of(GROUP_SOCKS5, "--socks5-port", "--socks5-bind"),
+            List.of(GROUP_METRICS, "--metrics-port", "--metrics-bind", "--access-log"),
             List.of(GROUP_OTHER, "--log-level", "--dry-run", "--help", "--version"));
 }

@@ -42,6 +42,7 @@ class FyntrCliParsingTest {
         "--max-rate", "20mbit", "--max-download-rate", "5MB", "--max-connect-rate", "50",
         "--threat-feed-file", "feeds/a.txt,b.txt", "--threat-action", "BLOCK",
         "--socks5-port", "1080", "--socks5-bind", "::1",
+        "--metrics-port", "9100", "--metrics-bind", "::1", "--access-log", "OFF",
         "--log-level", "DEBUG", "--dry-run", "--weight", "a.example=2", "--plugin-path", "plugins-a:plugins-b",
         "--list-schedulers"};
 
@@ -61,6 +62,8 @@ class FyntrCliParsingTest {
             Map.entry("FYNTR_MAX_DOWNLOAD_RATE", "5MB"), Map.entry("FYNTR_MAX_CONNECT_RATE", "50"),
             Map.entry("FYNTR_THREAT_FEED_FILE", "feeds/a.txt,b.txt"), Map.entry("FYNTR_THREAT_ACTION", "block"),
             Map.entry("FYNTR_SOCKS5_PORT", "1080"), Map.entry("FYNTR_SOCKS5_BIND", "::1"),
+            Map.entry("FYNTR_METRICS_PORT", "9100"), Map.entry("FYNTR_METRICS_BIND", "::1"),
+            Map.entry("FYNTR_ACCESS_LOG", "off"),
             Map.entry("FYNTR_LOG_LEVEL", "DEBUG"),
             Map.entry("FYNTR_DRY_RUN", "yes"), Map.entry("FYNTR_WEIGHT", "a.example=2"),
             Map.entry("FYNTR_PLUGIN_PATH", "plugins-a:plugins-b"), Map.entry("FYNTR_LIST_SCHEDULERS", "on"));
@@ -99,6 +102,9 @@ class FyntrCliParsingTest {
         assertEquals(ThreatAction.WARN, o.threatAction);
         assertEquals(-1, o.socks5Port);
         assertNull(o.socks5Bind);
+        assertEquals(-1, o.metricsPort);
+        assertEquals("127.0.0.1", o.metricsBind);
+        assertEquals(Converters.Toggle.ON, o.accessLog);
         assertEquals(LogLevel.INFO, o.logLevel);
         assertFalse(o.dryRun);
         assertNull(o.weight);
@@ -147,6 +153,9 @@ class FyntrCliParsingTest {
         assertEquals(ThreatAction.BLOCK, o.threatAction);
         assertEquals(1080, o.socks5Port);
         assertEquals("::1", o.socks5Bind);
+        assertEquals(9100, o.metricsPort);
+        assertEquals("::1", o.metricsBind);
+        assertEquals(Converters.Toggle.OFF, o.accessLog);
         assertEquals(LogLevel.DEBUG, o.logLevel);
         assertTrue(o.dryRun);
     }
@@ -183,7 +192,10 @@ class FyntrCliParsingTest {
         "--threat-action,FYNTR_THREAT_ACTION,block,warn",
         "--sni-check,FYNTR_SNI_CHECK,off,enforce",
         "--socks5-port,FYNTR_SOCKS5_PORT,1080,0",
-        "--socks5-bind,FYNTR_SOCKS5_BIND,127.0.0.2,127.0.0.3"})
+        "--socks5-bind,FYNTR_SOCKS5_BIND,127.0.0.2,127.0.0.3",
+        "--metrics-port,FYNTR_METRICS_PORT,9100,0",
+        "--metrics-bind,FYNTR_METRICS_BIND,127.0.0.2,127.0.0.3",
+        "--access-log,FYNTR_ACCESS_LOG,off,on"})
     void shouldLetTheFlagWinOverTheVariable(String flag, String variable, String envValue, String flagValue)
             throws Exception {
         FyntrCommand fromEnv = parse(Map.of(variable, envValue));
@@ -198,6 +210,7 @@ class FyntrCliParsingTest {
                 : new InetSocketAddress(InetAddress.getLoopbackAddress(), o.socks5Port);
         return o.bind + " " + o.port + " " + o.logLevel + " " + o.threatAction + " " + o.socks5Bind + " "
                 + o.quantum + " " + o.noSparsePriority + " " + o.weight + " " + o.pluginPath + " "
+                + o.metricsPort + " " + o.metricsBind + " " + o.accessLog + " "
                 + FyntrCli.summary(o, "drr", "drr", socks5);
     }
 
@@ -281,7 +294,10 @@ class FyntrCliParsingTest {
         "--threat-feed-file|\" \"|is empty; accepted: file paths, comma-separated",
         "--socks5-port|65536|'65536' is too large: it must be at most 65535; accepted: a port number 0-65535 (0 = any free port), or off",
         "--socks5-port|-1|'-1' is too small: it must be at least 0",
-        "--socks5-port|socks|'socks' is not a whole number"})
+        "--socks5-port|socks|'socks' is not a whole number",
+        "--metrics-port|65536|'65536' is too large: it must be at most 65535; accepted: a port number 0-65535 (0 = any free port), or off",
+        "--metrics-port|on|'on' is not a whole number",
+        "--access-log|yes|'yes' is not on or off; accepted: on|off"})
     void shouldExitWithUsageNamingTheFlagTheValueAndTheForms(String flag, String value, String expected) {
         Cli.Result r = Cli.run(flag, value, "--dry-run");
         assertUsageError(r, "fyntr: invalid value for " + flag + ": ", expected);
@@ -303,6 +319,9 @@ class FyntrCliParsingTest {
         "FYNTR_MAX_CONNECT_RATE|--max-connect-rate|-1|'-1' is not a connection rate",
         "FYNTR_THREAT_ACTION|--threat-action|drop|'drop' is not a threat action",
         "FYNTR_SOCKS5_PORT|--socks5-port|1080x|'1080x' is not a whole number",
+        "FYNTR_METRICS_PORT|--metrics-port|x|'x' is not a whole number",
+        "FYNTR_METRICS_BIND|--metrics-bind|nowhere.invalid|'nowhere.invalid' is not an IP address and does not resolve",
+        "FYNTR_ACCESS_LOG|--access-log|maybe|'maybe' is not on or off",
         "FYNTR_SOCKS5_BIND|--socks5-bind|nowhere.invalid|'nowhere.invalid' is not an IP address and does not resolve",
         "FYNTR_DRY_RUN|--dry-run|maybe|'maybe' is not a switch; accepted: true/false, 1/0, yes/no, on/off",
         "FYNTR_NO_SPARSE_PRIORITY|--no-sparse-priority|2|'2' is not a switch",
@@ -419,7 +438,8 @@ class FyntrCliParsingTest {
                 + "deny-cidr built-in+203.0.113.0/24, allow-domain example.com, sni-check enforce; "
                 + "max rate 2500000 B/s, "
                 + "max download rate 5000000 B/s, max connect rate 50/s; threat feeds " + feed
-                + " (action block); SOCKS5 on [0:0:0:0:0:0:0:1]:1080)"), r.out());
+                + " (action block); SOCKS5 on [0:0:0:0:0:0:0:1]:1080; metrics port 9100 on ::1; access log off)"),
+                r.out());
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.fyntr.api.spi.SchedulerProvider;
 import dev.fyntr.transport.nio.internal.ProxyConfig;
 import dev.fyntr.transport.nio.internal.StartupWarnings;
 import dev.fyntr.transport.nio.internal.net.HostNames;
+import dev.fyntr.transport.nio.internal.net.LogSafe;
 import dev.fyntr.transport.nio.internal.policy.Cidr;
 import dev.fyntr.transport.nio.internal.policy.PolicyConfig;
 import dev.fyntr.transport.nio.internal.shaping.ShapingConfig;
@@ -68,6 +69,9 @@ public final class FyntrProxyBuilder {
     private int socks5Port = -1;
     private InetAddress socks5Bind;
     private SniCheck sniCheck = ProxyDefaults.SNI_CHECK;
+    private boolean jmx = true;
+    private String jmxName;
+    private boolean accessLog = true;
 
     FyntrProxyBuilder() {
     }
@@ -363,6 +367,38 @@ public final class FyntrProxyBuilder {
     }
 
     /**
+     * Whether the proxy registers its MBean ({@link FyntrProxyMXBean}, {@code dev.fyntr:type=Proxy,name=…}) on the
+     * platform MBean server while it runs; on by default (docs/operations.md#jmx).
+     */
+    public FyntrProxyBuilder jmx(boolean on) {
+        this.jmx = on;
+        return this;
+    }
+
+    /**
+     * The MBean's {@code name} key; by default {@code fyntr-<port>}, with {@code -2}, {@code -3} … appended when
+     * another proxy in the JVM has it. An explicit name that is taken makes {@link #start()} fail.
+     *
+     * @param name letters, digits, {@code .}, {@code _} and {@code -}, 1 to 64 of them
+     */
+    public FyntrProxyBuilder jmxName(String name) {
+        Objects.requireNonNull(name, "jmxName");
+        check(name.matches("[A-Za-z0-9._-]{1,64}"), "jmxName must be 1 to 64 letters, digits, '.', '_' or '-': "
+                + LogSafe.quote(name, 80));
+        this.jmxName = name;
+        return this;
+    }
+
+    /**
+     * Whether to write one line per tunnel, refusal and aborted handshake on the {@code fyntr.access} logger at
+     * INFO (docs/operations.md#access-log); on by default ({@code --access-log}).
+     */
+    public FyntrProxyBuilder accessLog(boolean on) {
+        this.accessLog = on;
+        return this;
+    }
+
+    /**
      * Checks the whole configuration without binding anything: finds the scheduler, loads the threat feeds and
      * collects the {@linkplain ProxySettings#warnings() warnings}. A command's dry run and {@link #start()} share
      * this one check.
@@ -436,6 +472,6 @@ public final class FyntrProxyBuilder {
                 new PolicyConfig(List.copyOf(ports), allowCidrs, denyCidrs, allowDomains),
                 new ProxyConfig.Threats(threatFeedFiles, threatAction),
                 new ShapingConfig(maxRateBytesPerSecond, maxDownloadRateBytesPerSecond, maxConnectsPerSecond),
-                resolver, sniCheck);
+                resolver, sniCheck, new ProxyConfig.Observability(jmx, jmxName, accessLog));
     }
 }

@@ -6,6 +6,8 @@ import dev.fyntr.api.spi.SchedulerProvider;
 import dev.fyntr.transport.nio.FyntrProxy;
 import dev.fyntr.transport.nio.MemoryStats;
 import dev.fyntr.transport.nio.ProxyStats;
+import dev.fyntr.transport.nio.ProxyTimings;
+import dev.fyntr.transport.nio.internal.access.AccessLog;
 import dev.fyntr.transport.nio.internal.dial.Dialers;
 import dev.fyntr.transport.nio.internal.dial.NameResolver;
 import dev.fyntr.transport.nio.internal.dial.SocketConnector;
@@ -13,7 +15,9 @@ import dev.fyntr.transport.nio.internal.handshake.HandshakeServices;
 import dev.fyntr.transport.nio.internal.handshake.http.HttpFrontEnd;
 import dev.fyntr.transport.nio.internal.handshake.socks.Socks5FrontEnd;
 import dev.fyntr.transport.nio.internal.loop.BufferPool;
+import dev.fyntr.transport.nio.internal.jmx.JmxRegistration;
 import dev.fyntr.transport.nio.internal.loop.EventLoop;
+import dev.fyntr.transport.nio.internal.metrics.Timings;
 import dev.fyntr.transport.nio.internal.net.Formats;
 import dev.fyntr.transport.nio.internal.net.LogHandoff;
 import dev.fyntr.transport.nio.internal.policy.DestinationPolicy;
@@ -69,8 +73,12 @@ public final class FyntrProxyImpl implements FyntrProxy {
     private final Connections connections;
     private final ConnectionServices services;
     private final NameResolver resolver;
+    private final Timings timings;
+    private final AccessLog accessLog;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile ProxyStats finalStats;
+    private volatile ProxyTimings finalTimings;
+    private volatile JmxRegistration jmx;
 
     private FyntrProxyImpl(ProxyConfig config, SchedulerProvider provider, ThreatGuard threats,
                            ServerSocketChannel server, ServerSocketChannel socks5Server, Selector selector)
@@ -86,6 +94,8 @@ public final class FyntrProxyImpl implements FyntrProxy {
         this.loop = new EventLoop(selector, limits.maxBufferMemory(), BUFFERS_RETAINED);
         this.shaping = new Shaping(loop, timeouts.handshake());
         this.counters = new Counters();
+        this.timings = new Timings();
+        this.accessLog = new AccessLog(config.observability().accessLog());
         this.resolver = new NameResolver(loop, config.resolver(), "fyntr-resolver-" + instance + "-",
                 limits.maxNameLookups(), limits.maxNameLookupsPerClient());
         DestinationPolicy policy = DestinationPolicy.from(config.policy());
@@ -94,7 +104,8 @@ public final class FyntrProxyImpl implements FyntrProxy {
                 timeouts.handshake(), timeouts.resolve(), timeouts.connect(), limits.maxConnections());
         this.services = new ConnectionServices(loop, counters, handshakes, scheduler, schedulerName,
                 fallback(provider, config), Schedulers.DEFAULT_NAME, shaping.download, limits.maxQueuedBytesPerFlow(),
-                timeouts.idle(), new SniPolicy(config.sniCheck(), threats, config.policy().allowDomains()));
+                timeouts.idle(), new SniPolicy(config.sniCheck(), threats, config.policy().allowDomains()), timings,
+                accessLog);
         this.connections = new Connections(services, limits.maxConnections(), limits.maxConnectionsPerClient(),
                 loop::stop);
         connections.listen(server, HttpFrontEnd::new);
@@ -105,7 +116,9 @@ public final class FyntrProxyImpl implements FyntrProxy {
         loop.duty(new ServiceRound(services, shaping, loop::pollReadyNow));
         loop.onStop(() -> {
             connections.closeAll();
+            finalTimings = timings.snapshot();
             finalStats = snapshot();
+            accessLog.totals(finalStats);
         });
         this.thread = new Thread(loop, "fyntr-loop-" + instance);
         logStartup(policy, threats);
@@ -136,6 +149,14 @@ public final class FyntrProxyImpl implements FyntrProxy {
                 LOG.warn(warning);
             }
             proxy.thread.start();
+            if (config.observability().jmx()) {
+                try {
+                    proxy.jmx = JmxRegistration.register(proxy, config.observability().jmxName());
+                } catch (RuntimeException e) {
+                    proxy.close(Duration.ZERO);
+                    throw e;
+                }
+            }
             return proxy;
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -232,24 +253,53 @@ public final class FyntrProxyImpl implements FyntrProxy {
 
     @Override
     public ProxyStats stats() {
-        ProxyStats last = finalStats;
-        if (last != null) {
-            return last;
+        return onLoop(this::snapshot, () -> finalStats);
+    }
+
+    @Override
+    public ProxyTimings timings() {
+        return onLoop(timings::snapshot, () -> finalTimings);
+    }
+
+    @Override
+    public long accessLogDropped() {
+        return accessLog.dropped();
+    }
+
+    @Override
+    public Optional<String> jmxName() {
+        JmxRegistration r = jmx;
+        return r == null ? Optional.empty() : Optional.of(r.name().toString());
+    }
+
+    /**
+     * Asks the loop for {@code figures}; once the loop has ended, the figures it left ({@code last}, set in its
+     * last turn).
+     */
+    private <T> T onLoop(Supplier<T> figures, Supplier<T> last) {
+        T done = last.get();
+        if (done != null) {
+            return done;
         }
-        CompletableFuture<ProxyStats> f = new CompletableFuture<>();
-        loop.execute(() -> f.complete(snapshot()));
+        CompletableFuture<T> f = new CompletableFuture<>();
+        loop.execute(() -> f.complete(figures.get()));
         try {
             return f.get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while taking stats", e);
         } catch (ExecutionException | TimeoutException e) {
-            last = finalStats;
-            if (last != null) {
-                return last; // the loop ended while we asked
+            done = last.get();
+            if (done != null) {
+                return done; // the loop ended while we asked
             }
             throw new IllegalStateException("the event loop did not answer within 5 s", e);
         }
+    }
+
+    /** The access log, for tests that tap its lines. */
+    public AccessLog accessLog() {
+        return accessLog;
     }
 
     @Override
@@ -314,6 +364,10 @@ public final class FyntrProxyImpl implements FyntrProxy {
                 }
             }
             joinQuietly(thread, 5_000);
+            JmxRegistration r = jmx;
+            if (r != null) {
+                r.unregister();
+            }
             LogHandoff.drain(2_000); // the loop's last lines before the caller's next ones
             try {
                 resolver.close();

@@ -18,10 +18,11 @@ import java.util.List;
  * Immutable.
  *
  * @param sniCheck what a tunnel does with the server name of its client's TLS ClientHello
+ * @param observability the JMX MBean and the access log
  */
 public record ProxyConfig(Listen listen, Timeouts timeouts, Limits limits, SchedulerChoice scheduler,
                           PolicyConfig policy, Threats threats, ShapingConfig shaping, Resolver resolver,
-                          SniCheck sniCheck) {
+                          SniCheck sniCheck, Observability observability) {
 
     /**
      * The listen sockets.
@@ -62,6 +63,18 @@ public record ProxyConfig(Listen listen, Timeouts timeouts, Limits limits, Sched
      */
     public record Limits(int maxConnections, int maxConnectionsPerClient, int maxQueuedBytesPerFlow,
                          long maxBufferMemory, int maxNameLookups, int maxNameLookupsPerClient) {
+    }
+
+    /**
+     * How the proxy can be watched.
+     *
+     * @param jmx       whether to register the MBean {@code dev.fyntr:type=Proxy,name=…}
+     * @param jmxName   its {@code name}, or null for {@code fyntr-<port>} (made unique in the JVM)
+     * @param accessLog whether to write the {@code fyntr.access} lines
+     */
+    public record Observability(boolean jmx, String jmxName, boolean accessLog) {
+
+        public static final Observability DEFAULT = new Observability(true, null, true);
     }
 
     /** The scheduler provider's name (after the lookup's defaults) and its configuration. */

@@ -41,9 +41,15 @@ class PackageArrowsTest {
             Map.entry("handshake", Set.of("dial", "shaping", "loop", "policy", "threat", "net")),
             Map.entry("handshake.http", Set.of("handshake", "net")),
             Map.entry("handshake.socks", Set.of("handshake", "net")),
-            Map.entry("tunnel", Set.of("handshake", "dial", "shaping", "loop", "policy", "threat", "net")),
+            // metrics (histograms) and access (the access log) are leaves the tunnel reports to; jmx only reads the
+            // public figures, so only the internal root, which registers it, knows it.
+            Map.entry("metrics", Set.of()),
+            Map.entry("access", Set.of("net")),
+            Map.entry("jmx", Set.of()),
+            Map.entry("tunnel", Set.of("handshake", "dial", "shaping", "loop", "policy", "threat", "net", "metrics",
+                    "access")),
             Map.entry("", Set.of("tunnel", "handshake", "handshake.http", "handshake.socks", "dial", "shaping", "loop",
-                    "policy", "threat", "net")),
+                    "policy", "threat", "net", "metrics", "access", "jmx")),
             Map.entry("api", Set.of("", "policy", "shaping", "threat", "net")));
 
     @Test

@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.Locale;
 
 /**
  * One client connection from accept to close: it owns the client socket, its state, its one deadline timer and
@@ -50,6 +51,9 @@ final class Connection implements IoHandler, Handshake.Owner {
     private final Handshake handshake;
     private State state = State.HANDSHAKE;
     private Tunnel tunnel;
+    private long establishedAt;
+    /** The error answer, once the handshake failed; for the access log. */
+    private HandshakeFailure rejection;
     /** Refused at admission (connection limits): lingering is bounded tighter, so that refusals cannot pile up. */
     private boolean refusedAtAdmission;
 
@@ -181,6 +185,7 @@ final class Connection implements IoHandler, Handshake.Owner {
     @Override
     public void onRejecting(HandshakeFailure failure) {
         state = State.REJECTING;
+        rejection = failure;
         services.counters.openHandshakes--;
         services.counters.lingering++;
         services.counters.rejected(failure.status());
@@ -194,6 +199,8 @@ final class Connection implements IoHandler, Handshake.Owner {
     @Override
     public void onEstablished(Handshake done, SocketChannel upstream, InetSocketAddress address) {
         state = State.ESTABLISHED;
+        establishedAt = services.loop.nanoTime();
+        services.timings.tunnelEstablished(acceptedAt, establishedAt);
         services.counters.openHandshakes--;
         services.counters.openTunnels++;
         services.counters.tunnelsOpened++;
@@ -247,12 +254,32 @@ final class Connection implements IoHandler, Handshake.Owner {
             default -> { }
         }
         registry.forget(this);
+        long now = services.loop.nanoTime();
+        if (was == State.ESTABLISHED) {
+            services.timings.tunnelClosed(establishedAt, now);
+        }
+        logAccess(was, reason, now);
         if (was == State.ESTABLISHED && LOG.isInfoEnabled()) {
             String line = "flow " + id + " closed " + tunnel.describe() + ", " + reason;
             LogHandoff.submit(() -> LOG.info(line));
         } else if (LOG.isDebugEnabled()) {
             LOG.debug("flow {} from {} closed in state {}: {}", id, Formats.endpoint(clientAddress), was, reason);
         }
+    }
+
+    /** The access log's line for this connection, which ended in state {@code was}. */
+    private void logAccess(State was, String reason, long now) {
+        if (!services.accessLog.enabled()) {
+            return;
+        }
+        String kind = handshake.protocol().toLowerCase(Locale.ROOT);
+        String target = handshake.target() != null ? handshake.target().authority() : null;
+        boolean tunnelled = was == State.ESTABLISHED;
+        services.accessLog.connection(kind, null, clientAddress, target,
+                tunnelled ? tunnel.upstreamAddress() : null,
+                tunnelled ? 200 : rejection != null ? rejection.status() : 0,
+                rejection != null ? rejection.proxyStatusError() : null,
+                tunnelled ? tunnel.bytesUp() : 0, tunnelled ? tunnel.bytesDown() : 0, now - acceptedAt, reason);
     }
 
     static void setLingerZero(SocketChannel ch) {

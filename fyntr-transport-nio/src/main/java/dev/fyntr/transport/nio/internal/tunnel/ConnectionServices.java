@@ -1,8 +1,10 @@
 package dev.fyntr.transport.nio.internal.tunnel;
 
 import dev.fyntr.api.spi.Scheduler;
+import dev.fyntr.transport.nio.internal.access.AccessLog;
 import dev.fyntr.transport.nio.internal.handshake.HandshakeServices;
 import dev.fyntr.transport.nio.internal.loop.LoopContext;
+import dev.fyntr.transport.nio.internal.metrics.Timings;
 import dev.fyntr.transport.nio.internal.shaping.DownloadShaper;
 
 import java.time.Duration;
@@ -23,6 +25,8 @@ public final class ConnectionServices {
     final WaterMarks waterMarks;
     final Duration idleTimeout;
     final SniPolicy sni;
+    final Timings timings;
+    final AccessLog accessLog;
 
     /**
      * @param scheduler             the configured scheduler (plug-in code: every call to it is guarded)
@@ -31,11 +35,13 @@ public final class ConnectionServices {
      * @param maxQueuedBytesPerFlow bound of one flow's upload queue
      * @param idleTimeout           close a tunnel with no bytes either way for this long; zero = never
      * @param sni                   what a tunnel does with its client's TLS ClientHello
+     * @param timings               the latency histograms
+     * @param accessLog             where each connection's line goes
      */
     public ConnectionServices(LoopContext loop, Counters counters, HandshakeServices handshakes, Scheduler scheduler,
                               String schedulerName, Supplier<Scheduler> fallback, String fallbackName,
                               DownloadShaper downloads, int maxQueuedBytesPerFlow, Duration idleTimeout,
-                              SniPolicy sni) {
+                              SniPolicy sni, Timings timings, AccessLog accessLog) {
         this.loop = loop;
         this.counters = counters;
         this.handshakes = handshakes;
@@ -45,5 +51,7 @@ public final class ConnectionServices {
         this.waterMarks = WaterMarks.ofQueueBound(maxQueuedBytesPerFlow);
         this.idleTimeout = idleTimeout;
         this.sni = sni;
+        this.timings = timings;
+        this.accessLog = accessLog;
     }
 }

@@ -231,6 +231,21 @@ final class Tunnel {
         Connection.closeQuietly(upstream);
     }
 
+    /** The upstream address connected to. */
+    InetSocketAddress upstreamAddress() {
+        return upstreamAddress;
+    }
+
+    /** Client→upstream bytes written so far. */
+    long bytesUp() {
+        return up.bytesWritten();
+    }
+
+    /** Upstream→client bytes written so far. */
+    long bytesDown() {
+        return down.bytesRelayed();
+    }
+
     String upstreamText() {
         return Formats.endpoint(upstreamAddress);
     }

@@ -6,6 +6,9 @@ import dev.fyntr.api.spi.Flow;
 import dev.fyntr.api.spi.FlowInfo;
 import dev.fyntr.api.spi.Scheduler;
 import dev.fyntr.transport.nio.internal.loop.BufferPool;
+import dev.fyntr.transport.nio.internal.loop.LoopContext;
+import dev.fyntr.transport.nio.internal.metrics.ChunkClock;
+import dev.fyntr.transport.nio.internal.metrics.Timings;
 import dev.fyntr.transport.nio.internal.net.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +56,10 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
     private final String schedulerName;
     private final WaterMarks marks;
     private final FlowInfo info;
+    private final LoopContext loop;
+    private final Timings timings;
+    /** When each queued chunk was queued, in step with {@link #queue}: for the queueing-delay histogram. */
+    private final ChunkClock chunkClock = new ChunkClock();
 
     private final ChunkQueue queue = new ChunkQueue();
     /** Scratch array for the scattering read: reused, so a read allocates nothing. */
@@ -88,6 +95,8 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
         this.scheduler = services.scheduler;
         this.schedulerName = services.schedulerName;
         this.marks = services.waterMarks;
+        this.loop = services.loop;
+        this.timings = services.timings;
         if (services.sni.enabled()) {
             this.peek = new ClientHelloPeek();
             this.held = services.sni.holds();
@@ -228,6 +237,7 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
             peek.feed(chunk);
         }
         queue.addLast(chunk);
+        chunkClock.queued(loop.turnNanoTime());
         counters.queuedBytes += n;
         chunkStats.record(n);
         if (!eligible && !upstreamBlocked && !held) {
@@ -388,8 +398,10 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
             return 0;
         }
         long n;
+        int chunksBefore = queue.size();
         try {
             n = queue.writeStaged(upstream, buffers);
+            chunksWritten(chunksBefore - queue.size());
         } catch (IOException e) {
             tunnel.reset("upstream write failed: " + e.getMessage());
             return 0;
@@ -464,6 +476,14 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
         return clientReadPaused ? 0 : SelectionKey.OP_READ;
     }
 
+    /** The first {@code chunks} queued chunks were written in full: their queueing delays go to the histogram. */
+    private void chunksWritten(int chunks) {
+        long now = loop.turnNanoTime();
+        for (int i = 0; i < chunks; i++) { // bounded by the queue's size
+            timings.chunkWritten(chunkClock.written(now), now);
+        }
+    }
+
     /** The interest this direction wants on the upstream: write, while a partial write waits. */
     int upstreamOps() {
         return upstreamBlocked ? SelectionKey.OP_WRITE : 0;
@@ -474,6 +494,7 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
         // Our buffers first: a scheduler is plug-in code, and its failure must not leak them.
         counters.queuedBytes -= queue.bytes();
         queue.clear(buffers);
+        chunkClock.clear();
         if (knownToScheduler) {
             knownToScheduler = false;
             eligible = false;
