@@ -97,6 +97,9 @@ public final class FyntrCli {
     }
 
     static int run(String[] args, Context ctx) {
+        if (args.length > 0 && args[0].equals(Passwd.NAME)) {
+            return Passwd.run(args, Passwd.Input.system(), ctx.out(), ctx.err());
+        }
         try {
             return runChecked(args, ctx);
         } catch (UsageException e) {
@@ -172,6 +175,7 @@ public final class FyntrCli {
         InetAddress bind = resolveBind(options.bind, "--bind", "--port", ctx.resolver(), sources);
         InetAddress socks5Bind = options.socks5Bind == null || options.socks5Bind.isBlank() ? null
                 : resolveBind(options.socks5Bind, "--socks5-bind", "--socks5-port", ctx.resolver(), sources);
+        requireAuthentication(options, bind, socks5Bind, sources);
         // Before the check: it loads the threat feeds, whose loader logs the rules it skips.
         Logging.configure(options.logLevel);
         ProxySettings settings;
@@ -193,6 +197,24 @@ public final class FyntrCli {
             return EXIT_OK;
         }
         return serve(settings, options, ctx);
+    }
+
+    /**
+     * {@code --require-auth}: a listener on a non-loopback address without {@code --auth-file} is an error rather
+     * than the builder's warning.
+     */
+    static void requireAuthentication(FyntrCommand o, InetAddress bind, InetAddress socks5Bind, Sources sources)
+            throws UsageException {
+        if (!o.requireAuth || o.authFile != null) {
+            return;
+        }
+        InetAddress open = !bind.isLoopbackAddress() ? bind
+                : o.socks5Port >= 0 && socks5Bind != null && !socks5Bind.isLoopbackAddress() ? socks5Bind : null;
+        if (open != null) {
+            throw new UsageException(sources.of("--require-auth") + ": listening on " + open.getHostAddress()
+                    + ", which is not a loopback address, needs --auth-file FILE (make its lines with 'fyntr passwd "
+                    + "USER'); or listen on 127.0.0.1");
+        }
     }
 
     /**
@@ -226,6 +248,9 @@ public final class FyntrCli {
                 .maxConnectRate(o.maxConnectRate)
                 .threatFeedFiles(o.threatFeedFiles.toArray(Path[]::new))
                 .threatAction(o.threatAction);
+        if (o.authFile != null) {
+            builder.authFile(o.authFile);
+        }
         if (o.maxBufferMemory > 0) {
             builder.maxBufferMemory(o.maxBufferMemory); // else the builder's default, decided by the JVM's limits
         }
@@ -277,6 +302,9 @@ public final class FyntrCli {
             return sources.of("--socks5-bind") + " is set but --socks5-port is not; the SOCKS5 listener is off "
                     + "unless a port is given (e.g. --socks5-port 1080)";
         }
+        if (o.authFile != null && String.valueOf(e.getMessage()).contains("auth file " + o.authFile)) {
+            return "invalid value for " + sources.of("--auth-file") + ": " + e.getMessage();
+        }
         // A refusal this command has no words for: the builder's message names the setting and its flag.
         return e.getMessage();
     }
@@ -301,9 +329,15 @@ public final class FyntrCli {
 
         Thread hook = null;
         try {
+            ctx.signals().onHangup(() -> {
+                log.info("SIGHUP: reloading{}{}", options.authFile == null ? "" : " the auth file",
+                        options.threatFeedFiles.isEmpty() ? "" : (options.authFile == null ? "" : " and")
+                                + " the threat feeds");
+                proxy.reload();
+            });
             boolean handlers = ctx.installOsSignalHandlers() && ctx.signals().installOsHandlers();
             if (ctx.installOsSignalHandlers()) {
-                // Also covers SIGHUP, and SIGINT/SIGTERM when the handlers could not be installed.
+                // Covers SIGINT/SIGTERM (and SIGHUP) when the handlers could not be installed.
                 hook = new Thread(proxy::close, "fyntr-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 if (!handlers) {
@@ -463,7 +497,8 @@ public final class FyntrCli {
                 + (o.threatFeedFiles.isEmpty() ? "" : "; threat feeds " + o.threatFeedFiles.stream()
                         .map(Path::toString).collect(Collectors.joining(",")) + " (action "
                         + o.threatAction.name().toLowerCase(Locale.ROOT) + ")")
-                + (socks5 == null ? "" : "; SOCKS5 on " + hostPort(socks5));
+                + (socks5 == null ? "" : "; SOCKS5 on " + hostPort(socks5))
+                + (o.authFile == null ? "" : "; auth file " + o.authFile);
     }
 
     /** The memory budget the proxy gets: {@code --max-buffer-memory}, else the builder's default for this JVM. */

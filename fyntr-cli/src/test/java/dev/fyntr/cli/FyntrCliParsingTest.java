@@ -1,5 +1,6 @@
 package dev.fyntr.cli;
 
+import dev.fyntr.transport.nio.AuthFiles;
 import dev.fyntr.transport.nio.ProxyDefaults;
 import dev.fyntr.transport.nio.SniCheck;
 import dev.fyntr.transport.nio.ThreatAction;
@@ -42,6 +43,7 @@ class FyntrCliParsingTest {
         "--max-rate", "20mbit", "--max-download-rate", "5MB", "--max-connect-rate", "50",
         "--threat-feed-file", "feeds/a.txt,b.txt", "--threat-action", "BLOCK",
         "--socks5-port", "1080", "--socks5-bind", "::1",
+        "--auth-file", "users.txt", "--require-auth",
         "--log-level", "DEBUG", "--dry-run"};
 
     /** The same settings, as variables. */
@@ -61,6 +63,7 @@ class FyntrCliParsingTest {
             Map.entry("FYNTR_THREAT_FEED_FILE", "feeds/a.txt,b.txt"), Map.entry("FYNTR_THREAT_ACTION", "block"),
             Map.entry("FYNTR_SOCKS5_PORT", "1080"), Map.entry("FYNTR_SOCKS5_BIND", "::1"),
             Map.entry("FYNTR_LOG_LEVEL", "DEBUG"),
+            Map.entry("FYNTR_AUTH_FILE", "users.txt"), Map.entry("FYNTR_REQUIRE_AUTH", "true"),
             Map.entry("FYNTR_DRY_RUN", "yes"));
 
     private static FyntrCommand parse(Map<String, String> env, String... args) throws FyntrCli.UsageException {
@@ -139,6 +142,8 @@ class FyntrCliParsingTest {
         assertEquals(ThreatAction.BLOCK, o.threatAction);
         assertEquals(1080, o.socks5Port);
         assertEquals("::1", o.socks5Bind);
+        assertEquals(Path.of("users.txt"), o.authFile);
+        assertTrue(o.requireAuth);
         assertEquals(LogLevel.DEBUG, o.logLevel);
         assertTrue(o.dryRun);
     }
@@ -396,6 +401,9 @@ class FyntrCliParsingTest {
         env.remove("FYNTR_BIND");
         Path feed = Files.writeString(dir.resolve("feed.txt"), "evil.example\n");
         env.put("FYNTR_THREAT_FEED_FILE", feed.toString());
+        Path users = Files.writeString(dir.resolve("users"), AuthFiles.line("alice", "pw".toCharArray(),
+                AuthFiles.MIN_ITERATIONS) + "\n");
+        env.put("FYNTR_AUTH_FILE", users.toString());
         Cli.Result r = Cli.run(env);
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("would listen on 127.0.0.1:8080 (scheduler fifo, max 50 connections "
@@ -404,7 +412,7 @@ class FyntrCliParsingTest {
                 + "deny-cidr built-in+203.0.113.0/24, allow-domain example.com, sni-check enforce; "
                 + "max rate 2500000 B/s, "
                 + "max download rate 5000000 B/s, max connect rate 50/s; threat feeds " + feed
-                + " (action block); SOCKS5 on [0:0:0:0:0:0:0:1]:1080)"), r.out());
+                + " (action block); SOCKS5 on [0:0:0:0:0:0:0:1]:1080; auth file " + users + ")"), r.out());
     }
 
     @Test
