@@ -344,12 +344,19 @@ final class Converters {
     /** Digits are {@code 0-9} only (never {@code Character.isDigit}: Arabic-Indic and full-width digits). */
     private static int integer(String value, int min, int max, String forms) {
         String s = value == null ? "" : value.strip();
-        if (s.isEmpty() || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        boolean negative = s.length() > 1 && s.charAt(0) == '-';
+        String digits = negative ? s.substring(1) : s;
+        if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new TypeConversionException(Units.quote(value) + " is not a whole number; accepted: " + forms);
         }
-        long n = s.length() > 18 ? Long.MAX_VALUE : Long.parseLong(s);
-        if (n < min || n > max) {
-            throw new TypeConversionException(Units.quote(value) + " is out of range; accepted: " + forms);
+        long n = digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
+        if (negative || n < min) {
+            throw new TypeConversionException(Units.quote(value) + " is too small: it must be at least " + min
+                    + "; accepted: " + forms);
+        }
+        if (n > max) {
+            throw new TypeConversionException(Units.quote(value) + " is too large: it must be at most " + max
+                    + "; accepted: " + forms);
         }
         return (int) n;
     }

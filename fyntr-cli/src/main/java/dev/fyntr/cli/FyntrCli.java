@@ -1,6 +1,9 @@
 package dev.fyntr.cli;
 
+import dev.fyntr.api.SchedulerCatalog;
+import dev.fyntr.api.Schedulers;
 import dev.fyntr.api.UnknownSchedulerException;
+import dev.fyntr.api.spi.SchedulerProvider;
 import dev.fyntr.transport.nio.FyntrProxy;
 import dev.fyntr.transport.nio.FyntrProxyBuilder;
 import dev.fyntr.transport.nio.ProxyDefaults;
@@ -171,6 +174,30 @@ public final class FyntrCli {
             commandLine.printVersionHelp(ctx.out());
             return EXIT_OK;
         }
+        for (String warning : EnvironmentDefaults.unknownVariables(ctx.env(), commandLine)) {
+            ctx.err().println("fyntr: warning: " + warning);
+        }
+        SchedulerCatalog catalog;
+        try {
+            catalog = Plugins.load(options.pluginPath, Plugins.defaultDir()).catalog();
+        } catch (Plugins.PluginException e) {
+            if (e.badPath) {
+                throw new UsageException("invalid value for " + sources.of("--plugin-path") + ": " + e.getMessage());
+            }
+            return failure(ctx, e.getMessage(), null, options.logLevel);
+        }
+        for (String problem : catalog.problems()) {
+            ctx.err().println("fyntr: warning: skipping " + problem);
+        }
+        if (options.listSchedulers) {
+            listSchedulers(catalog, ctx.out());
+            return EXIT_OK;
+        }
+        SchedulerProvider provider = provider(catalog, options, sources);
+        if (options.weight != null && !options.weight.isBlank() && "drr".equals(provider.name())) {
+            throw new UsageException(sources.of("--weight") + " needs --scheduler wdrr (or a plug-in that reads "
+                    + "weights); drr gives every flow the same quantum");
+        }
 
         InetAddress bind = resolveBind(options.bind, "--bind", "--port", ctx.resolver(), sources);
         InetAddress socks5Bind = options.socks5Bind == null || options.socks5Bind.isBlank() ? null
@@ -180,7 +207,7 @@ public final class FyntrCli {
         Logging.configure(options.logLevel);
         ProxySettings settings;
         try {
-            settings = check(configure(options, bind, socks5Bind), options, sources);
+            settings = check(configure(options, bind, socks5Bind).scheduler(provider), options, sources);
         } catch (ThreatFeedException e) {
             // The loader's message names the file and what failed; a dry run and a start print the same.
             return failure(ctx, e.getMessage(), e, options.logLevel);
@@ -193,10 +220,54 @@ public final class FyntrCli {
             InetSocketAddress socks5 = options.socks5Port < 0 ? null
                     : new InetSocketAddress(socks5Bind == null ? bind : socks5Bind, options.socks5Port);
             ctx.out().println("fyntr " + Version.get() + " would listen on " + hostPort(settings.listenAddress())
-                    + " (" + summary(options, settings.schedulerName(), socks5) + "); dry run, not listening");
+                    + " (" + summary(options, settings.schedulerName(), settings.schedulerDescription(), socks5)
+                    + "); dry run, not listening");
             return EXIT_OK;
         }
         return serve(settings, options, ctx);
+    }
+
+    /** {@code --list-schedulers}: one line per provider, sorted by name: name, description, origin. */
+    static void listSchedulers(SchedulerCatalog catalog, PrintWriter out) {
+        List<SchedulerCatalog.Entry> entries = new java.util.ArrayList<>(catalog.entries());
+        entries.sort(java.util.Comparator.comparing(SchedulerCatalog.Entry::name));
+        int width = entries.stream().mapToInt(e -> e.name().length()).max().orElse(0);
+        for (SchedulerCatalog.Entry e : entries) {
+            String description;
+            try {
+                description = e.provider().description();
+            } catch (RuntimeException | LinkageError t) {
+                description = "(its description failed: " + t + ")";
+            }
+            out.println(String.format(Locale.ROOT, "%-" + width + "s  %s  [%s]", e.name(), description,
+                    e.origin()));
+        }
+        if (entries.isEmpty()) {
+            out.println("no scheduler found (is fyntr-scheduler-drr on the module path or class path?)");
+        }
+    }
+
+    /**
+     * The provider the flags ask for: {@code --scheduler} (or its variable), else {@code -Dfyntr.scheduler}, else
+     * {@code drr}; an unknown name is a usage error naming where it came from and the names found.
+     */
+    static SchedulerProvider provider(SchedulerCatalog catalog, FyntrCommand o, Sources sources)
+            throws UsageException {
+        try {
+            // As the builder takes names: trimmed, any case.
+            return catalog.provider(o.scheduler == null ? null : o.scheduler.strip().toLowerCase(Locale.ROOT));
+        } catch (UnknownSchedulerException e) {
+            String hint = "; a plug-in jar is loaded with --plugin-path JAR (see --list-schedulers)";
+            if (o.scheduler != null && !o.scheduler.isBlank()) {
+                throw new UsageException("invalid value for " + sources.of("--scheduler") + ": " + e.getMessage()
+                        + hint);
+            }
+            String property = System.getProperty(Schedulers.PROPERTY);
+            if (property != null && !property.isBlank()) {
+                throw new UsageException("invalid value for -D" + Schedulers.PROPERTY + ": " + e.getMessage() + hint);
+            }
+            throw e; // the default is missing: a broken installation, not a usage error
+        }
     }
 
     /**
@@ -260,6 +331,9 @@ public final class FyntrCli {
         if (socks5Bind != null) {
             builder.socks5Bind(socks5Bind); // without a port the builder's check refuses it
         }
+        if (o.weight != null && !o.weight.isBlank()) {
+            builder.schedulerOption("weight", o.weight);
+        }
         if (o.quantum.isAuto()) {
             builder.adaptiveQuantum();
         } else {
@@ -284,6 +358,12 @@ public final class FyntrCli {
             // Its message lists the names found.
             throw new UsageException("invalid value for " + sources.of("--scheduler") + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
+            if (o.weight != null && e.getCause() instanceof IllegalArgumentException
+                    && String.valueOf(e.getMessage()).contains("refused its configuration")) {
+                // The scheduler's own words name the bad rule and the syntax.
+                throw new UsageException("invalid value for " + sources.of("--weight") + ": "
+                        + e.getCause().getMessage());
+            }
             throw new UsageException(refusal(e, o, sources));
         }
     }
@@ -347,7 +427,8 @@ public final class FyntrCli {
             }
             // The transport logged "fyntr <version> listening on …" and the warnings of the builder's check
             // (non-loopback bind, open-file limit, SPEC §9); the command adds the settings it was given.
-            log.info("settings: {}", summary(options, proxy.schedulerName(), proxy.socks5Address().orElse(null)));
+            log.info("settings: {}", summary(options, proxy.schedulerName(), settings.schedulerDescription(),
+                    proxy.socks5Address().orElse(null)));
             ctx.started().accept(proxy);
             ctx.signals().awaitSignalOrStop();
             if (ctx.signals().firstSignal() == null) {
@@ -380,9 +461,17 @@ public final class FyntrCli {
             return inUse ? "SOCKS5 port " + options.socks5Port + " is already in use; stop the other process or "
                     + "choose another --socks5-port" : message;
         }
-        return inUse ? "port " + options.port + " is already in use on " + bind.getHostAddress()
-                + "; stop the other process or choose another --port"
-                : "cannot listen on " + hostPort(bind, options.port) + ": " + e.getMessage();
+        if (inUse) {
+            return "port " + options.port + " is already in use on " + bind.getHostAddress()
+                    + "; stop the other process or choose another --port";
+        }
+        // The transport's message names the address already.
+        String line = message.startsWith("cannot listen") ? message
+                : "cannot listen on " + hostPort(bind, options.port) + ": " + message;
+        return message.toLowerCase(Locale.ROOT).contains("assign requested address")
+                ? line + "; " + bind.getHostAddress() + " is not an address of this machine: give one of its "
+                        + "addresses to --bind, 127.0.0.1, or 0.0.0.0 for all"
+                : line;
     }
 
     private static void removeHook(Thread hook) {
@@ -466,24 +555,25 @@ public final class FyntrCli {
     }
 
     /**
-     * The part of the startup line after the address: scheduler, limits (connections, per client, the memory
+     * The part of the startup line after the address: the scheduler with what its provider says of its settings
+     * ({@code drr (quantum auto, sparse-flow priority on)}), limits (connections, per client, the memory
      * budget, name lookups), timeouts, policy, then rate caps, threat feeds and SOCKS5 when set.
      *
      * @param socks5 the SOCKS5 listen address ({@code --socks5-port} on), or {@code null}
      */
-    static String summary(FyntrCommand o, String schedulerName, InetSocketAddress socks5) {
+    static String summary(FyntrCommand o, String schedulerName, String schedulerDescription,
+                          InetSocketAddress socks5) {
         TreeSet<Integer> ports = new TreeSet<>(o.allowPorts);
         if (!o.noDefaultAllowPort) {
             ports.add(ProxyDefaults.DEFAULT_ALLOWED_PORT);
         }
         return "scheduler " + schedulerName
+                + (schedulerDescription.equals(schedulerName) ? "" : " (" + schedulerDescription + ")")
                 + ", max " + (o.maxConnections == 0 ? "unlimited" : String.valueOf(o.maxConnections)) + " connections"
                 + " (" + (o.maxConnectionsPerClient == 0 ? "unlimited" : String.valueOf(o.maxConnectionsPerClient))
                 + " per client)"
                 + ", buffer memory " + Units.formatMemory(bufferMemory(o))
                 + ", name lookups " + o.maxNameLookups + " (" + o.maxNameLookupsPerClient + " per client)"
-                + ", quantum " + o.quantum
-                + ", sparse-flow priority " + (o.noSparsePriority ? "off" : "on")
                 + ", idle timeout " + (o.idleTimeout.isZero() ? "never" : Units.formatDuration(o.idleTimeout))
                 + ", handshake timeout " + Units.formatDuration(o.handshakeTimeout)
                 + ", connect timeout " + Units.formatDuration(o.connectTimeout)

@@ -147,9 +147,30 @@ final class FyntrCommand {
     // ---- Scheduling
 
     @Option(names = "--scheduler", paramLabel = "NAME",
-            description = {"Scheduler, by provider name (found with ServiceLoader).",
+            description = {"Scheduler, by provider name (found with ServiceLoader): drr, wdrr, or a plug-in's; "
+                + "--list-schedulers shows them.",
                 "Env FYNTR_SCHEDULER, default " + Schedulers.DEFAULT_NAME + " (or -D" + Schedulers.PROPERTY + ")."})
     String scheduler;
+
+    @Option(names = "--weight", paramLabel = "RULES",
+            description = {"wdrr's weights: PATTERN=WEIGHT,... where PATTERN is a host, *.DOMAIN, port:N or *, and "
+                + "WEIGHT 0.01-100 scales that flow's quantum; the first matching rule counts, others get 1 "
+                + "(e.g. 'registry.example=4,*.internal=0.5,port:22=8').",
+                "Env FYNTR_WEIGHT, default none."})
+    String weight;
+
+    @Option(names = "--plugin-path", paramLabel = "PATH[:PATH...]",
+            description = {"Scheduler plug-ins: jars, or directories of jars, separated by ':' (';' on Windows); "
+                + "loaded as modules (or from the class path with the fat jar), besides the plugins/ directory "
+                + "of the installation.",
+                "Env FYNTR_PLUGIN_PATH, default none."})
+    String pluginPath;
+
+    @Option(names = "--list-schedulers",
+            description = {"Print every scheduler found (built in, plug-ins) with its description and where it "
+                + "came from, then exit 0.",
+                "Env FYNTR_LIST_SCHEDULERS (true/false), default off."})
+    boolean listSchedulers;
 
     @Option(names = "--quantum", paramLabel = "auto|BYTES", defaultValue = "auto",
             converter = Converters.QuantumConverter.class,
@@ -288,7 +309,8 @@ final class FyntrCommand {
             List.of(GROUP_LIMITS, "--max-connections", "--max-connections-per-client", "--max-buffer-memory",
                     "--max-name-lookups", "--max-name-lookups-per-client", "--idle-timeout", "--handshake-timeout",
                     "--connect-timeout", "--shutdown-grace"),
-            List.of(GROUP_SCHEDULING, "--scheduler", "--quantum", "--no-sparse-priority"),
+            List.of(GROUP_SCHEDULING, "--scheduler", "--quantum", "--no-sparse-priority", "--weight", "--plugin-path",
+                    "--list-schedulers"),
             List.of(GROUP_SHAPING, "--max-rate", "--max-download-rate", "--max-connect-rate"),
             List.of(GROUP_POLICY, "--allow-port", "--no-default-allow-port", "--allow-cidr", "--deny-cidr",
                     "--allow-domain", "--sni-check"),

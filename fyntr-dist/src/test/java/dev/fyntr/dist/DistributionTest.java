@@ -100,6 +100,23 @@ class DistributionTest {
     }
 
     @Test
+    void shouldLoadASchedulerDroppedIntoPlugins() throws Exception {
+        Path example = Build.ROOT.resolve("fyntr-example-scheduler/target/fyntr-example-scheduler-" + Build.VERSION
+                + ".jar");
+        assertTrue(Files.isRegularFile(example), example + " is missing");
+        Path plugin = home.resolve("plugins/example.jar");
+        Files.copy(example, plugin);
+        try {
+            Build.Result r = Build.run(dir, javaHome(), 60, List.of(home.resolve("bin/fyntr").toString(),
+                    "--dry-run", "--scheduler", "rr"));
+            assertEquals(0, r.status(), r.output());
+            assertTrue(r.output().contains("scheduler rr"), r.output());
+        } finally {
+            Files.delete(plugin);
+        }
+    }
+
+    @Test
     void shouldSaySoWhenThereIsNoJava() throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("JAVA_HOME", dir.resolve("no-jdk-here").toString());

@@ -48,6 +48,7 @@ public final class FyntrProxyBuilder {
     private SchedulerProvider schedulerProvider;
     private int fixedQuantumBytes; // 0 = adaptive
     private boolean sparseFlowPriority = true;
+    private final java.util.TreeMap<String, String> schedulerOptions = new java.util.TreeMap<>();
     private long maxRateBytesPerSecond;         // 0 = off
     private long maxDownloadRateBytesPerSecond; // 0 = off
     private double maxConnectsPerSecond;        // 0 = off
@@ -163,6 +164,20 @@ public final class FyntrProxyBuilder {
     /** Sparse-flow priority (DRR++), on by default. */
     public FyntrProxyBuilder sparseFlowPriority(boolean on) {
         this.sparseFlowPriority = on;
+        return this;
+    }
+
+    /**
+     * A free-form option for the scheduler ({@link SchedulerConfig#options()}), e.g. {@code schedulerOption("weight",
+     * "registry.example=4,port:22=8")} for {@code wdrr}. A scheduler reads the options it knows and ignores the rest;
+     * {@link #build()} creates the scheduler once, so that one it refuses fails there, with its message.
+     *
+     * @throws IllegalArgumentException if the name is not lower case {@code [a-z0-9.-]+}
+     */
+    public FyntrProxyBuilder schedulerOption(String name, String value) {
+        check(name != null && name.matches("[a-z0-9.-]+"),
+                "schedulerOption name must be lower case [a-z0-9.-]+: " + name);
+        schedulerOptions.put(name, Objects.requireNonNull(value, "value"));
         return this;
     }
 
@@ -393,6 +408,22 @@ public final class FyntrProxyBuilder {
         ProxyConfig config = config();
         SchedulerProvider provider = schedulerProvider != null ? schedulerProvider
                 : Schedulers.provider(config.scheduler().name());
+        SchedulerConfig schedulerConfig = config.scheduler().config();
+        try {
+            provider.create(schedulerConfig); // a configuration the scheduler refuses fails here, not in the loop
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("scheduler " + provider.name() + " refused its configuration: "
+                    + e.getMessage(), e);
+        } catch (RuntimeException | LinkageError e) {
+            // Not a verdict on the configuration (SchedulerProvider.create's contract): start() reports it if it
+            // happens again there.
+        }
+        String description;
+        try {
+            description = Objects.requireNonNull(provider.description(schedulerConfig), "description");
+        } catch (RuntimeException | LinkageError e) {
+            description = provider.name(); // a plug-in's description must not stop the start
+        }
         UserTable users;
         try {
             users = authFile != null ? UserTable.load(authFile)
@@ -401,7 +432,8 @@ public final class FyntrProxyBuilder {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         ThreatGuard threats = ThreatGuard.load(config.threats().feedFiles(), config.threats().action());
-        return new ProxySettings(config, provider, threats, users, StartupWarnings.of(config, users != null));
+        return new ProxySettings(config, provider, description, threats, users,
+                StartupWarnings.of(config, users != null));
     }
 
     /**
@@ -424,7 +456,7 @@ public final class FyntrProxyBuilder {
                         + " unless a port is given");
         SchedulerConfig schedulerConfig = new SchedulerConfig(SchedulerConfig.DEFAULT_QUANTUM_BYTES,
                 fixedQuantumBytes == 0 ? Optional.empty() : Optional.of(QuantumTuner.fixed(fixedQuantumBytes)),
-                sparseFlowPriority);
+                sparseFlowPriority, schedulerOptions);
         TreeSet<Integer> ports = new TreeSet<>(allowPorts);
         if (defaultAllowPort) {
             ports.add(ProxyDefaults.DEFAULT_ALLOWED_PORT);

@@ -21,14 +21,16 @@ public final class ProxySettings {
 
     private final ProxyConfig config;
     private final SchedulerProvider scheduler;
+    private final String schedulerDescription;
     private final ThreatGuard threats;
     private final UserTable users;
     private final List<String> warnings;
 
-    ProxySettings(ProxyConfig config, SchedulerProvider scheduler, ThreatGuard threats, UserTable users,
-                  List<String> warnings) {
+    ProxySettings(ProxyConfig config, SchedulerProvider scheduler, String schedulerDescription, ThreatGuard threats,
+                  UserTable users, List<String> warnings) {
         this.config = config;
         this.scheduler = scheduler;
+        this.schedulerDescription = schedulerDescription;
         this.threats = threats;
         this.users = users;
         this.warnings = List.copyOf(warnings);
@@ -47,6 +49,15 @@ public final class ProxySettings {
     /** The name of the scheduler provider found, e.g. {@code drr}. */
     public String schedulerName() {
         return scheduler.name();
+    }
+
+    /**
+     * What the scheduler says it will do with this configuration, from
+     * {@link SchedulerProvider#description(dev.fyntr.api.spi.SchedulerConfig)}: {@code quantum auto, sparse-flow
+     * priority on} for {@code drr}; a plug-in's own words for a plug-in. For startup lines.
+     */
+    public String schedulerDescription() {
+        return schedulerDescription;
     }
 
     /**

@@ -111,7 +111,7 @@ public final class FyntrProxyImpl implements FyntrProxy {
             connections.listen(socks5Server, () -> new Socks5FrontEnd(socksAuth));
         }
         shaping.configure(config.shaping(), System.nanoTime()); // published to the loop by Thread.start()
-        loop.duty(new ServiceRound(services, shaping));
+        loop.duty(new ServiceRound(services, shaping, loop::pollReadyNow));
         loop.onStop(() -> {
             connections.closeAll();
             finalStats = snapshot();
@@ -168,7 +168,8 @@ public final class FyntrProxyImpl implements FyntrProxy {
             ch.bind(at, backlog);
         } catch (BindException e) {
             throw new BindException("cannot listen " + what + "on " + Formats.endpoint(at) + ": "
-                    + e.getMessage() + (at.getPort() != 0 ? " (is another process using port " + at.getPort() + "?)" : ""));
+                    + e.getMessage() + (at.getPort() != 0 && String.valueOf(e.getMessage()).contains("in use")
+                            ? " (is another process using port " + at.getPort() + "?)" : ""));
         }
         ch.configureBlocking(false);
     }

@@ -1,5 +1,6 @@
 package dev.fyntr.transport.nio.internal.handshake;
 
+import dev.fyntr.api.spi.FlowInfo;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 
@@ -82,5 +83,10 @@ public interface FrontEnd {
      * as an interim reply). Not called after a refusal, which ends the connection through {@link #failureReply}.
      */
     default void authenticated() {
+    }
+
+    /** The front end as a scheduler sees it, in {@link FlowInfo#frontEnd()}. */
+    default FlowInfo.FrontEnd kind() {
+        return FlowInfo.FrontEnd.CONNECT;
     }
 }

@@ -1,8 +1,10 @@
 package dev.fyntr.transport.nio.internal.handshake;
 
+import dev.fyntr.api.spi.FlowInfo;
 import dev.fyntr.transport.nio.internal.auth.AuthDecision;
 import dev.fyntr.transport.nio.internal.loop.BufferPool;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
+import dev.fyntr.transport.nio.internal.net.Formats;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 import dev.fyntr.transport.nio.internal.net.LogSafe;
 import org.slf4j.Logger;
@@ -117,6 +119,11 @@ public final class Handshake implements BufferPool.MemoryWaiter {
     /** For log lines: {@code CONNECT} or {@code SOCKS5}. */
     public String protocol() {
         return frontEnd.protocol();
+    }
+
+    /** The front end as a scheduler sees it. */
+    public FlowInfo.FrontEnd frontEndKind() {
+        return frontEnd.kind();
     }
 
     /** The client socket is ready for {@code readyOps}. */
@@ -346,7 +353,8 @@ public final class Handshake implements BufferPool.MemoryWaiter {
         owner.onRejecting(failure);
         releaseUpstream();
         if (LOG.isDebugEnabled()) {
-            LOG.debug("flow {} from {}: {} {}", owner.id(), owner.clientAddress(), failure.status(), failure.message());
+            LOG.debug("flow {} from {}: {} {}", owner.id(), Formats.endpoint(owner.clientAddress()), failure.status(),
+                    failure.message());
         }
         phase = Phase.REJECTING;
         releasePipelined();

@@ -169,6 +169,19 @@ public final class EventLoop implements LoopContext, Runnable {
         }
     }
 
+    /**
+     * Handles the sockets that are ready now, without waiting: for the duty, which calls it between long pieces of
+     * work so that a socket that became ready meanwhile is not left until the next turn. Loop thread only.
+     */
+    public void pollReadyNow() {
+        assert inLoop();
+        try {
+            selector.selectNow(dispatch);
+        } catch (IOException e) {
+            LOG.debug("polling ready sockets: {}", e.toString()); // the turn's own select reports a broken selector
+        }
+    }
+
     /** Faults contained by the loop's guard since start. */
     public long faults() {
         return guard.faults();

@@ -1,5 +1,6 @@
 package dev.fyntr.transport.nio.internal.tunnel;
 
+import dev.fyntr.api.spi.FlowInfo;
 import dev.fyntr.transport.nio.internal.handshake.FrontEnd;
 import dev.fyntr.transport.nio.internal.handshake.Handshake;
 import dev.fyntr.transport.nio.internal.loop.IoHandler;
@@ -34,6 +35,9 @@ final class Connection implements IoHandler, Handshake.Owner {
     private static final RateLimitedLog INTERNAL_ERRORS = RateLimitedLog.warnings(LOG);
 
     enum State { HANDSHAKE, REJECTING, ESTABLISHED, CLOSED }
+
+    /** A client whose address the socket could not tell (it reset at once): 0.0.0.0:0 in its flow's info. */
+    private static final InetSocketAddress UNKNOWN_CLIENT = new InetSocketAddress(0);
 
     private final ConnectionServices services;
     private final Connections registry;
@@ -195,10 +199,12 @@ final class Connection implements IoHandler, Handshake.Owner {
         services.counters.tunnelsOpened++;
         if (LOG.isInfoEnabled()) {
             String line = "flow " + id + " " + done.protocol() + " " + done.target().authority() + " via "
-                    + Formats.endpoint(address) + " from " + clientAddress;
+                    + Formats.endpoint(address) + " from " + Formats.endpoint(clientAddress);
             LogHandoff.submit(() -> LOG.info(line));
         }
-        tunnel = new Tunnel(services, this, clientInterest, upstream, address, done.target());
+        FlowInfo info = FlowInfo.of(done.target().host(), done.target().port(), address,
+                clientAddress != null ? clientAddress : UNKNOWN_CLIENT, done.frontEndKind(), acceptedAt);
+        tunnel = new Tunnel(services, this, clientInterest, upstream, address, done.target(), info);
         try {
             tunnel.start(done.takeReply(localAddress(upstream)), done.takePipelined());
         } catch (IOException e) {
@@ -245,7 +251,7 @@ final class Connection implements IoHandler, Handshake.Owner {
             String line = "flow " + id + " closed " + tunnel.describe() + ", " + reason;
             LogHandoff.submit(() -> LOG.info(line));
         } else if (LOG.isDebugEnabled()) {
-            LOG.debug("flow {} from {} closed in state {}: {}", id, clientAddress, was, reason);
+            LOG.debug("flow {} from {} closed in state {}: {}", id, Formats.endpoint(clientAddress), was, reason);
         }
     }
 

@@ -19,6 +19,10 @@ public final class Counters {
     long bytesUpstream;
     long bytesDownstream;
     long queuedBytes;
+    /** Times an upload flow became eligible; the service round sees from it that reads brought new work. */
+    long flowsBacklogged;
+    /** Times an interactive (sparse) upload flow became eligible; the service round serves those between writes. */
+    long sparseWakeups;
     /** ClientHellos whose server name was not the CONNECT host's (or that named one for an IP literal). */
     long sniMismatches;
     /** Tunnels reset because of their ClientHello (SNI check enforce, or a threat feed block on its name). */

@@ -1,5 +1,6 @@
 package dev.fyntr.transport.nio.internal.handshake.socks;
 
+import dev.fyntr.api.spi.FlowInfo;
 import dev.fyntr.transport.nio.internal.auth.AuthDecision;
 import dev.fyntr.transport.nio.internal.auth.ProxyAuthenticator;
 import dev.fyntr.transport.nio.internal.handshake.FrontEnd;
@@ -409,6 +410,11 @@ public final class Socks5FrontEnd implements FrontEnd {
     @Override
     public String protocol() {
         return "SOCKS5";
+    }
+
+    @Override
+    public FlowInfo.FrontEnd kind() {
+        return FlowInfo.FrontEnd.SOCKS5;
     }
 
     /** The SOCKS5 reply code for a failure that arose after parsing (policy, resolver, dialler, limits). */
