@@ -9,12 +9,15 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code fyntr passwd USER [--iterations N]}: reads a password and prints the auth-file line for it
- * (docs/auth.md#adding-a-user). With a terminal the password is read twice without echo; otherwise the first line of
- * standard input is the password, so that it can be scripted ({@code printf '%s\n' "$PW" | fyntr passwd alice}).
- * The line goes to standard output, everything else to standard error.
+ * (docs/auth.md#adding-a-user). When standard input is a terminal the password is read twice without echo, also when
+ * standard output is redirected ({@code fyntr passwd alice >> users}, where Java 17 has no {@link Console}: the
+ * echo is then switched off with {@code stty}); otherwise the first line of standard input is the password, so that it
+ * can be scripted ({@code printf '%s\n' "$PW" | fyntr passwd alice}). The line goes to standard output, everything else
+ * to standard error.
  */
 final class Passwd {
 
@@ -27,13 +30,20 @@ final class Passwd {
 
     /** Where the password comes from. */
     interface Input {
-        /** A terminal (no echo, asked twice), or {@code null}. */
+        /** A full terminal (no echo, asked twice), or {@code null}. */
         Console console();
 
-        /** Standard input, used without a terminal. */
+        /** Standard input; the same reader on every call. */
         BufferedReader stdin();
 
+        /** Whether standard input is a terminal (checked when there is no {@link #console()}). */
+        boolean stdinIsTerminal();
+
+        /** Switches the terminal's echo on or off; best effort. */
+        void echo(boolean on);
+
         static Input system() {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
             return new Input() {
                 @Override
                 public Console console() {
@@ -42,9 +52,38 @@ final class Passwd {
 
                 @Override
                 public BufferedReader stdin() {
-                    return new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
+                    return in;
+                }
+
+                @Override
+                public boolean stdinIsTerminal() {
+                    return sh("test -t 0");
+                }
+
+                @Override
+                public void echo(boolean on) {
+                    sh(on ? "stty echo" : "stty -echo");
                 }
             };
+        }
+
+        /** Runs a shell command on our standard input (bounded); whether it succeeded. */
+        private static boolean sh(String command) {
+            try {
+                Process p = new ProcessBuilder("sh", "-c", command).redirectInput(ProcessBuilder.Redirect.INHERIT)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return false;
+                }
+                return p.exitValue() == 0;
+            } catch (IOException e) {
+                return false; // no sh: treat standard input as a pipe
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
     }
 
@@ -127,6 +166,9 @@ final class Passwd {
             }
             return first;
         }
+        if (input.stdinIsTerminal()) {
+            return readFromTerminal(input, user, err);
+        }
         String line;
         try {
             line = input.stdin().readLine();
@@ -140,5 +182,43 @@ final class Passwd {
             return null;
         }
         return line.toCharArray();
+    }
+
+    /** Twice from a terminal without echo; the echo comes back however this ends (Ctrl-C included). */
+    private static char[] readFromTerminal(Input input, String user, PrintWriter err) {
+        Thread restore = new Thread(() -> input.echo(true), "fyntr-passwd-echo");
+        Runtime.getRuntime().addShutdownHook(restore);
+        String first;
+        String second;
+        try {
+            input.echo(false);
+            err.print("Password for " + user + ": ");
+            err.flush();
+            first = input.stdin().readLine();
+            err.println();
+            err.print("Again: ");
+            err.flush();
+            second = first == null ? null : input.stdin().readLine();
+            err.println();
+        } catch (IOException e) {
+            err.println("fyntr passwd: cannot read the terminal: " + e.getMessage());
+            return null;
+        } finally {
+            input.echo(true);
+            try {
+                Runtime.getRuntime().removeShutdownHook(restore);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook restores the echo
+            }
+        }
+        if (first == null || second == null || first.isEmpty()) {
+            err.println("fyntr passwd: no password read");
+            return null;
+        }
+        if (!first.equals(second)) {
+            err.println("fyntr passwd: the passwords differ; nothing printed");
+            return null;
+        }
+        return first.toCharArray();
     }
 }

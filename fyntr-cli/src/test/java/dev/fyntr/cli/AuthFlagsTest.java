@@ -11,6 +11,8 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -97,7 +99,9 @@ class AuthFlagsTest {
         assertEquals("SIGTERM", signals.firstSignal());
     }
 
-    private static Passwd.Input stdin(String text) {
+    /** Standard input with this text; a terminal or a pipe; records the echo switches. */
+    private static Passwd.Input stdin(String text, boolean terminal, List<Boolean> echoes) {
+        BufferedReader reader = new BufferedReader(new StringReader(text));
         return new Passwd.Input() {
             @Override
             public Console console() {
@@ -106,16 +110,47 @@ class AuthFlagsTest {
 
             @Override
             public BufferedReader stdin() {
-                return new BufferedReader(new StringReader(text));
+                return reader;
+            }
+
+            @Override
+            public boolean stdinIsTerminal() {
+                return terminal;
+            }
+
+            @Override
+            public void echo(boolean on) {
+                echoes.add(on);
             }
         };
     }
 
     private static Cli.Result passwd(String stdin, String... args) {
+        return passwd(stdin(stdin, false, new ArrayList<>()), args);
+    }
+
+    private static Cli.Result passwd(Passwd.Input input, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = Passwd.run(args, stdin(stdin), new PrintWriter(out), new PrintWriter(err));
+        int status = Passwd.run(args, input, new PrintWriter(out), new PrintWriter(err));
         return new Cli.Result(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void shouldAskTwiceWithoutEchoOnATerminal() {
+        List<Boolean> echoes = new ArrayList<>();
+        Cli.Result r = passwd(stdin("pw\npw\n", true, echoes), "passwd", "alice", "--iterations", "1000");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("alice:pbkdf2-sha256$1000$"), r.out());
+        assertTrue(r.err().contains("Password for alice: ") && r.err().contains("Again: "), r.err());
+        assertEquals(List.of(false, true), echoes, "echo off while typing, back on after");
+
+        echoes.clear();
+        Cli.Result differ = passwd(stdin("pw\nPW\n", true, echoes), "passwd", "alice");
+        assertEquals(1, differ.status());
+        assertEquals("", differ.out());
+        assertTrue(differ.err().contains("the passwords differ; nothing printed"), differ.err());
+        assertEquals(List.of(false, true), echoes);
     }
 
     @Test
