@@ -261,6 +261,37 @@ class AuthTest {
     }
 
     @Test
+    void shouldReleaseEverythingWhenClientsLeaveOrResetWhileTheirCredentialsAreChecked() throws Exception {
+        TestServers.Server echo = closer.add(TestServers.echo());
+        // A costly hash, so that the clients are gone before their checks end.
+        String slow = AuthFiles.line("alice", "pw".toCharArray(), 400_000);
+        FyntrProxy proxy = Fixtures.proxyTo(echo.port()).credentials(List.of(slow)).socks5Port(0).start();
+        try {
+            for (int i = 0; i < 10; i++) {
+                ProxyClient c = new ProxyClient(proxy);
+                // Distinct passwords: ten checks, none joined, none cached; a ClientHello-sized tail pipelined.
+                c.send("CONNECT 127.0.0.1:" + echo.port() + " HTTP/1.1\r\nProxy-Authorization: "
+                        + basic("alice", "guess" + i) + "\r\n\r\n" + "x".repeat(500));
+                if (i % 2 == 0) {
+                    c.socket.setSoLinger(true, 0); // a reset
+                }
+                c.close();
+            }
+            try (SocksClient c = new SocksClient(proxy)) {
+                c.send(new byte[] {5, 1, 2}).send(SocksClient.credentials("alice", "pw"));
+                c.send(SocksClient.domainRequest("echo.test", echo.port()));
+            }
+            Fixtures.await("the handshakes ended", Duration.ofSeconds(60), () -> proxy.stats().openHandshakes() == 0);
+            // The proxy still serves afterwards (and the right password is still accepted).
+            assertEquals(200, connect(proxy, "127.0.0.1:" + echo.port(), basic("alice", "pw")).status());
+        } finally {
+            proxy.close();
+        }
+        assertEquals(0, ((dev.fyntr.transport.nio.internal.FyntrProxyImpl) proxy).buffersOutstanding(),
+                "pooled buffers not returned");
+    }
+
+    @Test
     void shouldTimeOutAClientThatNeverFinishesItsHead() throws Exception {
         FyntrProxy proxy = closer.add(Fixtures.proxyTo(443).credentials(List.of(line("alice", "pw")))
                 .handshakeTimeout(Duration.ofMillis(300)).start());
