@@ -100,6 +100,9 @@ public final class FyntrCli {
     }
 
     static int run(String[] args, Context ctx) {
+        if (args.length > 0 && args[0].equals(Passwd.NAME)) {
+            return Passwd.run(args, Passwd.Input.system(), ctx.out(), ctx.err());
+        }
         try {
             return runChecked(args, ctx);
         } catch (UsageException e) {
@@ -207,6 +210,7 @@ public final class FyntrCli {
         InetAddress metricsAddress = resolveBind(options.metricsBind, "--metrics-bind", "--metrics-port",
                 ctx.resolver(), sources);
         InetAddress metricsBind = options.metricsPort < 0 ? null : metricsAddress;
+        requireAuthentication(options, bind, socks5Bind, sources);
         // Before the check: it loads the threat feeds, whose loader logs the rules it skips.
         Logging.configure(options.logLevel, options.accessLog.on());
         ProxySettings settings;
@@ -275,6 +279,24 @@ public final class FyntrCli {
     }
 
     /**
+     * {@code --require-auth}: a listener on a non-loopback address without {@code --auth-file} is an error rather
+     * than the builder's warning.
+     */
+    static void requireAuthentication(FyntrCommand o, InetAddress bind, InetAddress socks5Bind, Sources sources)
+            throws UsageException {
+        if (!o.requireAuth || o.authFile != null) {
+            return;
+        }
+        InetAddress open = !bind.isLoopbackAddress() ? bind
+                : o.socks5Port >= 0 && socks5Bind != null && !socks5Bind.isLoopbackAddress() ? socks5Bind : null;
+        if (open != null) {
+            throw new UsageException(sources.of("--require-auth") + ": listening on " + open.getHostAddress()
+                    + ", which is not a loopback address, needs --auth-file FILE (make its lines with 'fyntr passwd "
+                    + "USER'); or listen on 127.0.0.1");
+        }
+    }
+
+    /**
      * Builds the proxy's configuration. The converters have vetted each value, so the setters accept them; whether
      * the values go together is {@link FyntrProxyBuilder#build()}'s check (see {@link #check}).
      *
@@ -306,6 +328,9 @@ public final class FyntrCli {
                 .threatFeedFiles(o.threatFeedFiles.toArray(Path[]::new))
                 .threatAction(o.threatAction)
                 .accessLog(o.accessLog.on());
+        if (o.authFile != null) {
+            builder.authFile(o.authFile);
+        }
         if (o.maxBufferMemory > 0) {
             builder.maxBufferMemory(o.maxBufferMemory); // else the builder's default, decided by the JVM's limits
         }
@@ -366,6 +391,9 @@ public final class FyntrCli {
             return sources.of("--socks5-bind") + " is set but --socks5-port is not; the SOCKS5 listener is off "
                     + "unless a port is given (e.g. --socks5-port 1080)";
         }
+        if (o.authFile != null && String.valueOf(e.getMessage()).contains("auth file " + o.authFile)) {
+            return "invalid value for " + sources.of("--auth-file") + ": " + e.getMessage();
+        }
         // A refusal this command has no words for: the builder's message names the setting and its flag.
         return e.getMessage();
     }
@@ -405,9 +433,15 @@ public final class FyntrCli {
         }
         Thread hook = null;
         try {
+            ctx.signals().onHangup(() -> {
+                log.info("SIGHUP: reloading{}{}", options.authFile == null ? "" : " the auth file",
+                        options.threatFeedFiles.isEmpty() ? "" : (options.authFile == null ? "" : " and")
+                                + " the threat feeds");
+                proxy.reload();
+            });
             boolean handlers = ctx.installOsSignalHandlers() && ctx.signals().installOsHandlers();
             if (ctx.installOsSignalHandlers()) {
-                // Also covers SIGHUP, and SIGINT/SIGTERM when the handlers could not be installed.
+                // Covers SIGINT/SIGTERM (and SIGHUP) when the handlers could not be installed.
                 hook = new Thread(proxy::close, "fyntr-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 if (!handlers) {
@@ -582,7 +616,8 @@ public final class FyntrCli {
                         + o.threatAction.name().toLowerCase(Locale.ROOT) + ")")
                 + (socks5 == null ? "" : "; SOCKS5 on " + hostPort(socks5))
                 + (o.metricsPort < 0 ? "" : "; metrics port " + o.metricsPort + " on " + o.metricsBind)
-                + (o.accessLog.on() ? "" : "; access log off");
+                + (o.accessLog.on() ? "" : "; access log off")
+                + (o.authFile == null ? "" : "; auth file " + o.authFile);
     }
 
     /** The memory budget the proxy gets: {@code --max-buffer-memory}, else the builder's default for this JVM. */
