@@ -29,6 +29,8 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -237,8 +239,8 @@ public final class FyntrCli {
 
     /** {@code --list-schedulers}: one line per provider, sorted by name: name, description, origin. */
     static void listSchedulers(SchedulerCatalog catalog, PrintWriter out) {
-        List<SchedulerCatalog.Entry> entries = new java.util.ArrayList<>(catalog.entries());
-        entries.sort(java.util.Comparator.comparing(SchedulerCatalog.Entry::name));
+        List<SchedulerCatalog.Entry> entries = new ArrayList<>(catalog.entries());
+        entries.sort(Comparator.comparing(SchedulerCatalog.Entry::name));
         int width = entries.stream().mapToInt(e -> e.name().length()).max().orElse(0);
         for (SchedulerCatalog.Entry e : entries) {
             String description;
