@@ -50,11 +50,11 @@ class JlinkImageTest {
     @Test
     void shouldPrintItsVersionWithOnlyTheModulesItNeeds() throws Exception {
         Build.Result r = Build.run(image, java.util.Map.of(), 60, List.of(image.resolve("bin/java").toString(),
-                "-m", "dev.fyntr.cli", "--version"));
+                "-p", image.resolve("app").toString(), "-m", "dev.fyntr.cli", "--version"));
         assertEquals(0, r.status(), r.output());
         assertTrue(r.output().startsWith("fyntr " + Build.VERSION), r.output());
         Build.Result modules = Build.run(image, java.util.Map.of(), 60, List.of(image.resolve("bin/java").toString(),
-                "--list-modules"));
+                "-p", image.resolve("app").toString(), "--list-modules"));
         assertTrue(modules.output().contains("dev.fyntr.scheduler.drr"), modules.output());
         assertTrue(modules.output().contains("org.slf4j.simple"), modules.output());
         assertTrue(!modules.output().contains("java.desktop"), "no module the command does not need: "
@@ -77,7 +77,7 @@ class JlinkImageTest {
             server.start();
             List<String> command = new ArrayList<>(List.of(image.resolve("bin/java").toString()));
             command.addAll(LEAN);
-            command.addAll(List.of("-m", "dev.fyntr.cli", "--port", "0", "--allow-port",
+            command.addAll(List.of("-p", image.resolve("app").toString(), "-m", "dev.fyntr.cli", "--port", "0", "--allow-port",
                     String.valueOf(echo.getLocalPort()), "--allow-cidr", "127.0.0.1/32"));
             Process proxy = new ProcessBuilder(command).redirectErrorStream(true).start();
             try {
