@@ -293,6 +293,25 @@ final class Converters {
         }
     }
 
+    /** One file path for {@code --auth-file}. */
+    static final class AuthFile implements ITypeConverter<Path> {
+        private static final String FORMS = "a file path (e.g. /etc/fyntr/users)";
+
+        @Override
+        public Path convert(String value) {
+            String s = value == null ? "" : value.strip();
+            if (s.isEmpty()) {
+                throw new TypeConversionException(Units.quote(value) + " is empty; accepted: " + FORMS);
+            }
+            try {
+                return Path.of(s);
+            } catch (InvalidPathException e) {
+                throw new TypeConversionException(Units.quote(value) + " is not a file path (" + e.getReason()
+                        + "); accepted: " + FORMS);
+            }
+        }
+    }
+
     /** {@code warn} or {@code block}, in any case. */
     static final class ThreatActionConverter implements ITypeConverter<ThreatAction> {
         @Override

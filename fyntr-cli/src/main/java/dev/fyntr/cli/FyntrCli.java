@@ -29,6 +29,8 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,6 +102,9 @@ public final class FyntrCli {
     }
 
     static int run(String[] args, Context ctx) {
+        if (args.length > 0 && args[0].equals(Passwd.NAME)) {
+            return Passwd.run(args, Passwd.Input.system(), ctx.out(), ctx.err());
+        }
         try {
             return runChecked(args, ctx);
         } catch (UsageException e) {
@@ -176,7 +181,11 @@ public final class FyntrCli {
         }
         SchedulerCatalog catalog;
         try {
-            catalog = Plugins.load(options.pluginPath, Plugins.defaultDir()).catalog();
+            Plugins plugins = Plugins.load(options.pluginPath, Plugins.defaultDir());
+            for (String warning : plugins.warnings()) {
+                ctx.err().println("fyntr: warning: " + warning);
+            }
+            catalog = plugins.catalog();
         } catch (Plugins.PluginException e) {
             if (e.badPath) {
                 throw new UsageException("invalid value for " + sources.of("--plugin-path") + ": " + e.getMessage());
@@ -184,7 +193,7 @@ public final class FyntrCli {
             return failure(ctx, e.getMessage(), null, options.logLevel);
         }
         for (String problem : catalog.problems()) {
-            ctx.err().println("fyntr: warning: skipping " + problem);
+            ctx.err().println("fyntr: warning: " + problem + "; skipped");
         }
         if (options.listSchedulers) {
             listSchedulers(catalog, ctx.out());
@@ -203,6 +212,7 @@ public final class FyntrCli {
         InetAddress metricsAddress = resolveBind(options.metricsBind, "--metrics-bind", "--metrics-port",
                 ctx.resolver(), sources);
         InetAddress metricsBind = options.metricsPort < 0 ? null : metricsAddress;
+        requireAuthentication(options, bind, socks5Bind, sources);
         // Before the check: it loads the threat feeds, whose loader logs the rules it skips.
         Logging.configure(options.logLevel, options.accessLog.on());
         ProxySettings settings;
@@ -229,8 +239,8 @@ public final class FyntrCli {
 
     /** {@code --list-schedulers}: one line per provider, sorted by name: name, description, origin. */
     static void listSchedulers(SchedulerCatalog catalog, PrintWriter out) {
-        List<SchedulerCatalog.Entry> entries = new java.util.ArrayList<>(catalog.entries());
-        entries.sort(java.util.Comparator.comparing(SchedulerCatalog.Entry::name));
+        List<SchedulerCatalog.Entry> entries = new ArrayList<>(catalog.entries());
+        entries.sort(Comparator.comparing(SchedulerCatalog.Entry::name));
         int width = entries.stream().mapToInt(e -> e.name().length()).max().orElse(0);
         for (SchedulerCatalog.Entry e : entries) {
             String description;
@@ -271,6 +281,24 @@ public final class FyntrCli {
     }
 
     /**
+     * {@code --require-auth}: a listener on a non-loopback address without {@code --auth-file} is an error rather
+     * than the builder's warning.
+     */
+    static void requireAuthentication(FyntrCommand o, InetAddress bind, InetAddress socks5Bind, Sources sources)
+            throws UsageException {
+        if (!o.requireAuth || o.authFile != null) {
+            return;
+        }
+        InetAddress open = !bind.isLoopbackAddress() ? bind
+                : o.socks5Port >= 0 && socks5Bind != null && !socks5Bind.isLoopbackAddress() ? socks5Bind : null;
+        if (open != null) {
+            throw new UsageException(sources.of("--require-auth") + ": listening on " + open.getHostAddress()
+                    + ", which is not a loopback address, needs --auth-file FILE (make its lines with 'fyntr passwd "
+                    + "USER'); or listen on 127.0.0.1");
+        }
+    }
+
+    /**
      * Builds the proxy's configuration. The converters have vetted each value, so the setters accept them; whether
      * the values go together is {@link FyntrProxyBuilder#build()}'s check (see {@link #check}).
      *
@@ -303,6 +331,9 @@ public final class FyntrCli {
                 .threatAction(o.threatAction)
                 .accessLog(o.accessLog.on())
                 .jmx(o.jmx.on());
+        if (o.authFile != null) {
+            builder.authFile(o.authFile);
+        }
         if (o.maxBufferMemory > 0) {
             builder.maxBufferMemory(o.maxBufferMemory); // else the builder's default, decided by the JVM's limits
         }
@@ -363,6 +394,9 @@ public final class FyntrCli {
             return sources.of("--socks5-bind") + " is set but --socks5-port is not; the SOCKS5 listener is off "
                     + "unless a port is given (e.g. --socks5-port 1080)";
         }
+        if (o.authFile != null && String.valueOf(e.getMessage()).contains("auth file " + o.authFile)) {
+            return "invalid value for " + sources.of("--auth-file") + ": " + e.getMessage();
+        }
         // A refusal this command has no words for: the builder's message names the setting and its flag.
         return e.getMessage();
     }
@@ -402,9 +436,15 @@ public final class FyntrCli {
         }
         Thread hook = null;
         try {
+            ctx.signals().onHangup(() -> {
+                log.info("SIGHUP: reloading{}{}", options.authFile == null ? "" : " the auth file",
+                        options.threatFeedFiles.isEmpty() ? "" : (options.authFile == null ? "" : " and")
+                                + " the threat feeds");
+                proxy.reload();
+            });
             boolean handlers = ctx.installOsSignalHandlers() && ctx.signals().installOsHandlers();
             if (ctx.installOsSignalHandlers()) {
-                // Also covers SIGHUP, and SIGINT/SIGTERM when the handlers could not be installed.
+                // Covers SIGINT/SIGTERM (and SIGHUP) when the handlers could not be installed.
                 hook = new Thread(proxy::close, "fyntr-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 if (!handlers) {
@@ -580,7 +620,8 @@ public final class FyntrCli {
                 + (socks5 == null ? "" : "; SOCKS5 on " + hostPort(socks5))
                 + (o.metricsPort < 0 ? "" : "; metrics port " + o.metricsPort + " on " + o.metricsBind)
                 + (o.accessLog.on() ? "" : "; access log off")
-                + (o.jmx.on() ? "; JMX on" : "");
+                + (o.jmx.on() ? "; JMX on" : "")
+                + (o.authFile == null ? "" : "; auth file " + o.authFile);
     }
 
     /** The memory budget the proxy gets: {@code --max-buffer-memory}, else the builder's default for this JVM. */

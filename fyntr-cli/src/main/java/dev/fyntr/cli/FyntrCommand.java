@@ -45,10 +45,15 @@ import java.util.List;
             "  2  bad usage: an unknown option or a bad value",
             "",
             "SIGINT/SIGTERM stop accepting and let open tunnels finish for --shutdown-grace,",
-            "then exit 0; a second signal exits at once."})
+            "then exit 0; a second signal exits at once. SIGHUP re-reads --auth-file and the",
+            "threat feeds (a bad file is not used; the log says why).",
+            "",
+            "fyntr passwd USER [--iterations N] reads a password from standard input and",
+            "prints the line to add to --auth-file."})
 final class FyntrCommand {
 
     static final String GROUP_LISTENER = "Listener";
+    static final String GROUP_AUTH = "Authentication";
     static final String GROUP_LIMITS = "Limits and timeouts";
     static final String GROUP_SCHEDULING = "Scheduling";
     static final String GROUP_SHAPING = "Rate shaping";
@@ -68,8 +73,8 @@ final class FyntrCommand {
     // ---- Listener
 
     @Option(names = "--bind", paramLabel = "ADDR", defaultValue = ProxyDefaults.BIND_TEXT,
-            description = {"Listen address: an IP or a host name (no port). A non-loopback address logs a warning: "
-                + "there is no auth.",
+            description = {"Listen address: an IP or a host name (no port). A non-loopback address without "
+                + "--auth-file logs a warning (an error with --require-auth).",
                 "Env FYNTR_BIND, default ${DEFAULT-VALUE}."})
     String bind;
 
@@ -241,6 +246,21 @@ final class FyntrCommand {
                 "Env FYNTR_SNI_CHECK, default ${DEFAULT-VALUE}."})
     SniCheck sniCheck;
 
+    // ---- Authentication
+
+    @Option(names = "--auth-file", paramLabel = "F", converter = Converters.AuthFile.class,
+            description = {"Require clients to authenticate with a user and password of this file: one user:hash "
+                + "line each, made by 'fyntr passwd USER' (HTTP Proxy-Authorization: Basic, SOCKS5 username/password)."
+                + " Re-read on SIGHUP.",
+                "Env FYNTR_AUTH_FILE, default none."})
+    Path authFile;
+
+    @Option(names = "--require-auth",
+            description = {"Refuse to start when a listener is on a non-loopback address without --auth-file "
+                + "(instead of the warning).",
+                "Env FYNTR_REQUIRE_AUTH (true/false), default off."})
+    boolean requireAuth;
+
     // ---- Threat feeds
 
     @Option(names = "--threat-feed-file", paramLabel = "F", split = ",", converter = Converters.FeedFile.class,
@@ -260,7 +280,7 @@ final class FyntrCommand {
     // ---- SOCKS5
 
     @Option(names = "--socks5-port", paramLabel = "N", defaultValue = "off", converter = Converters.Socks5Port.class,
-            description = {"Also listen for SOCKS5 (no auth, CONNECT only) on this port, with the same policy, feeds "
+            description = {"Also listen for SOCKS5 (CONNECT only; username/password with --auth-file) on this port, with the same policy, feeds "
                 + "and limits; 0 = any free port (the chosen port is logged). off = no SOCKS5 listener.",
                 "Env FYNTR_SOCKS5_PORT, default ${DEFAULT-VALUE}."})
     int socks5Port; // -1 = off, as the builder's default
@@ -313,6 +333,7 @@ final class FyntrCommand {
     /** The help sections, in order, with the long names of the options each one lists. */
     static final List<List<String>> GROUPS = List.of(
             List.of(GROUP_LISTENER, "--bind", "--port"),
+            List.of(GROUP_AUTH, "--auth-file", "--require-auth"),
             List.of(GROUP_LIMITS, "--max-connections", "--max-connections-per-client", "--max-buffer-memory",
                     "--max-name-lookups", "--max-name-lookups-per-client", "--idle-timeout", "--handshake-timeout",
                     "--connect-timeout", "--shutdown-grace"),

@@ -61,10 +61,12 @@ final class Plugins {
 
     private final ClassLoader loader;
     private final List<Path> jars;
+    private final List<String> warnings;
 
-    private Plugins(ClassLoader loader, List<Path> jars) {
+    private Plugins(ClassLoader loader, List<Path> jars, List<String> warnings) {
         this.loader = loader;
         this.jars = List.copyOf(jars);
+        this.warnings = List.copyOf(warnings);
     }
 
     /**
@@ -94,14 +96,15 @@ final class Plugins {
         }
         ClassLoader parent = parentLoader();
         if (jars.isEmpty()) {
-            return new Plugins(parent, List.of());
+            return new Plugins(parent, List.of(), List.of());
         }
         List<Path> list = new ArrayList<>(jars);
         for (Path jar : list) {
             checkJar(jar);
         }
         boolean modulePath = FyntrCli.class.getModule().isNamed();
-        return new Plugins(modulePath ? moduleLayer(list, parent) : classPath(list, parent), list);
+        List<String> warnings = new ArrayList<>();
+        return new Plugins(modulePath ? moduleLayer(list, parent, warnings) : classPath(list, parent), list, warnings);
     }
 
     /** The installation's plug-in directory: {@value #DIR_PROPERTY}, else {@code plugins/} beside our jar. */
@@ -125,6 +128,11 @@ final class Plugins {
     /** The providers visible with the plug-ins: the built-in ones, the class path's and the plug-ins'. */
     SchedulerCatalog catalog() {
         return SchedulerCatalog.load(loader);
+    }
+
+    /** What was skipped, one sentence each, for {@code fyntr: warning:} lines. */
+    List<String> warnings() {
+        return warnings;
     }
 
     /** The jars loaded, in order. */
@@ -163,7 +171,8 @@ final class Plugins {
         }
     }
 
-    private static ClassLoader moduleLayer(List<Path> jars, ClassLoader parent) throws PluginException {
+    private static ClassLoader moduleLayer(List<Path> jars, ClassLoader parent, List<String> warnings)
+            throws PluginException {
         ModuleLayer boot = ModuleLayer.boot();
         List<Path> modular = new ArrayList<>();
         List<String> roots = new ArrayList<>();
@@ -181,8 +190,7 @@ final class Plugins {
             String name = module.descriptor().name();
             if (boot.findModule(name).isPresent()) {
                 // e.g. a copy of fyntr-api in plugins/: the command's own module is the one to use.
-                System.getLogger(Plugins.class.getName()).log(System.Logger.Level.WARNING,
-                        "plug-in " + jar + " is module " + name + ", which the command already has; skipped");
+                warnings.add("plug-in '" + jar + "' is module " + name + ", which the command has already; skipped");
                 continue;
             }
             if (roots.contains(name)) {

@@ -1,5 +1,6 @@
 package dev.fyntr.cli;
 
+import dev.fyntr.transport.nio.AuthFiles;
 import dev.fyntr.transport.nio.ProxyDefaults;
 import dev.fyntr.transport.nio.SniCheck;
 import dev.fyntr.transport.nio.ThreatAction;
@@ -43,6 +44,7 @@ class FyntrCliParsingTest {
         "--threat-feed-file", "feeds/a.txt,b.txt", "--threat-action", "BLOCK",
         "--socks5-port", "1080", "--socks5-bind", "::1",
         "--metrics-port", "9100", "--metrics-bind", "::1", "--access-log", "OFF", "--jmx", "on",
+        "--auth-file", "users.txt", "--require-auth",
         "--log-level", "DEBUG", "--dry-run", "--weight", "a.example=2", "--plugin-path", "plugins-a:plugins-b",
         "--list-schedulers"};
 
@@ -65,6 +67,7 @@ class FyntrCliParsingTest {
             Map.entry("FYNTR_METRICS_PORT", "9100"), Map.entry("FYNTR_METRICS_BIND", "::1"),
             Map.entry("FYNTR_ACCESS_LOG", "off"), Map.entry("FYNTR_JMX", "ON"),
             Map.entry("FYNTR_LOG_LEVEL", "DEBUG"),
+            Map.entry("FYNTR_AUTH_FILE", "users.txt"), Map.entry("FYNTR_REQUIRE_AUTH", "true"),
             Map.entry("FYNTR_DRY_RUN", "yes"), Map.entry("FYNTR_WEIGHT", "a.example=2"),
             Map.entry("FYNTR_PLUGIN_PATH", "plugins-a:plugins-b"), Map.entry("FYNTR_LIST_SCHEDULERS", "on"));
 
@@ -158,6 +161,8 @@ class FyntrCliParsingTest {
         assertEquals("::1", o.metricsBind);
         assertEquals(Converters.Toggle.OFF, o.accessLog);
         assertEquals(Converters.Toggle.ON, o.jmx);
+        assertEquals(Path.of("users.txt"), o.authFile);
+        assertTrue(o.requireAuth);
         assertEquals(LogLevel.DEBUG, o.logLevel);
         assertTrue(o.dryRun);
     }
@@ -434,6 +439,9 @@ class FyntrCliParsingTest {
         env.remove("FYNTR_PLUGIN_PATH");
         Path feed = Files.writeString(dir.resolve("feed.txt"), "evil.example\n");
         env.put("FYNTR_THREAT_FEED_FILE", feed.toString());
+        Path users = Files.writeString(dir.resolve("users"), AuthFiles.line("alice", "pw".toCharArray(),
+                AuthFiles.MIN_ITERATIONS) + "\n");
+        env.put("FYNTR_AUTH_FILE", users.toString());
         Cli.Result r = Cli.run(env);
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("would listen on 127.0.0.1:8080 (scheduler fifo, max 50 connections "
@@ -442,8 +450,8 @@ class FyntrCliParsingTest {
                 + "deny-cidr built-in+203.0.113.0/24, allow-domain example.com, sni-check enforce; "
                 + "max rate 2500000 B/s, "
                 + "max download rate 5000000 B/s, max connect rate 50/s; threat feeds " + feed
-                + " (action block); SOCKS5 on [0:0:0:0:0:0:0:1]:1080; metrics port 9100 on ::1; access log off; JMX on)"),
-                r.out());
+                + " (action block); SOCKS5 on [0:0:0:0:0:0:0:1]:1080; metrics port 9100 on ::1; access log off; JMX on; auth file "
+                + users + ")"), r.out());
     }
 
     @Test

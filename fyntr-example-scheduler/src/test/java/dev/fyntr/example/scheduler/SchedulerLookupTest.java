@@ -50,7 +50,7 @@ class SchedulerLookupTest {
     }
 
     @Test
-    void shouldFindEveryProvider() {
+    void shouldFindBothProviders() {
         assertEquals(List.of("drr", "rr", "wdrr"), Schedulers.availableNames());
         assertEquals("drr", Schedulers.provider("drr").name());
         assertEquals("dev.fyntr.scheduler.drr", Schedulers.provider("drr").getClass().getModule().getName());

@@ -94,6 +94,18 @@ public interface FyntrProxy extends AutoCloseable {
     void maxConnectRate(double connectsPerSecond);
 
     /**
+     * Reads the auth file ({@link FyntrProxyBuilder#authFile}) and the threat feeds again and puts them in use
+     * for new requests (the command does this on SIGHUP; docs/auth.md#reloading). A file that cannot be used is
+     * not: the proxy keeps what it had and logs why, at WARN; what was reloaded is logged at INFO with its counts.
+     * Runs on the caller's thread (reading a large feed takes a while); open tunnels are not touched.
+     *
+     * @return whether everything was reloaded (false: something was kept, see the log)
+     */
+    default boolean reload() {
+        return true;
+    }
+
+    /**
      * Completes when the proxy has stopped: normally once {@link #close} has closed everything, exceptionally
      * (with the cause) if the event loop failed by itself. A command can wait on it instead of polling
      * {@link #isClosing()}. The returned stage is read-only.

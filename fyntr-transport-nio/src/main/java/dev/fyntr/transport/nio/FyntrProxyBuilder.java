@@ -6,6 +6,7 @@ import dev.fyntr.api.spi.SchedulerConfig;
 import dev.fyntr.api.spi.SchedulerProvider;
 import dev.fyntr.transport.nio.internal.ProxyConfig;
 import dev.fyntr.transport.nio.internal.StartupWarnings;
+import dev.fyntr.transport.nio.internal.auth.UserTable;
 import dev.fyntr.transport.nio.internal.net.HostNames;
 import dev.fyntr.transport.nio.internal.net.LogSafe;
 import dev.fyntr.transport.nio.internal.policy.Cidr;
@@ -72,11 +73,16 @@ public final class FyntrProxyBuilder {
     private boolean jmx = true;
     private String jmxName;
     private boolean accessLog = true;
+    private Path authFile;
+    private List<String> credentials;
 
     FyntrProxyBuilder() {
     }
 
-    /** Listen address; default 127.0.0.1. A non-loopback address is logged as a warning: there is no auth. */
+    /**
+     * Listen address; default 127.0.0.1. A non-loopback address without {@link #authFile} is logged as a warning:
+     * anyone who reaches it could use the proxy.
+     */
     public FyntrProxyBuilder bind(InetAddress address) {
         this.bind = Objects.requireNonNull(address, "bind");
         return this;
@@ -399,14 +405,40 @@ public final class FyntrProxyBuilder {
     }
 
     /**
+     * Requires every client, on every listener, to authenticate with a user and password of this auth file
+     * (docs/auth.md): HTTP {@code Proxy-Authorization: Basic}, SOCKS5 username/password (RFC 1929). One
+     * {@code user:hash} line per user, made by {@link AuthFiles#line} or {@code fyntr passwd USER}. The file is
+     * read by {@link #build()}, and again by {@link FyntrProxy#reload()}. Replaces {@link #credentials}.
+     */
+    public FyntrProxyBuilder authFile(Path file) {
+        this.authFile = Objects.requireNonNull(file, "authFile");
+        this.credentials = null;
+        return this;
+    }
+
+    /**
+     * As {@link #authFile}, with the file's lines given here ({@link AuthFiles#line}); {@link FyntrProxy#reload()}
+     * keeps them. An empty list turns authentication off. Replaces {@link #authFile}.
+     */
+    public FyntrProxyBuilder credentials(List<String> lines) {
+        this.credentials = lines.isEmpty() ? null : List.copyOf(lines);
+        this.authFile = null;
+        return this;
+    }
+
+    /**
      * Checks the whole configuration without binding anything: finds the scheduler, loads the threat feeds and
      * collects the {@linkplain ProxySettings#warnings() warnings}. A command's dry run and {@link #start()} share
      * this one check.
      *
      * @throws IllegalArgumentException if the scheduler name is unknown (an
      *                                  {@link dev.fyntr.api.UnknownSchedulerException} listing the names found),
-     *                                  if the threat action is {@code BLOCK} without a feed, or if a SOCKS5
-     *                                  address is given without a SOCKS5 port
+     *                                  if the threat action is {@code BLOCK} without a feed, if a SOCKS5
+     *                                  address is given without a SOCKS5 port, or if the scheduler refuses its
+     *                                  configuration ({@code "scheduler wdrr refused its configuration: …"}, its
+     *                                  own message as the cause; the scheduler is created once here to ask), or
+     *                                  if the auth file or credentials cannot be used (the message names the
+     *                                  file, the line and what is wrong)
      * @throws ThreatFeedException      if a threat feed cannot be read or the feeds hold no usable entry (the
      *                                  message names the file)
      */
@@ -430,8 +462,16 @@ public final class FyntrProxyBuilder {
         } catch (RuntimeException | LinkageError e) {
             description = provider.name(); // a plug-in's description must not stop the start
         }
+        UserTable users;
+        try {
+            users = authFile != null ? UserTable.load(authFile)
+                    : credentials != null ? UserTable.parse(credentials, null) : null;
+        } catch (UserTable.InvalidFileException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         ThreatGuard threats = ThreatGuard.load(config.threats().feedFiles(), config.threats().action());
-        return new ProxySettings(config, provider, description, threats, StartupWarnings.of(config));
+        return new ProxySettings(config, provider, description, threats, users,
+                StartupWarnings.of(config, users != null));
     }
 
     /**

@@ -8,6 +8,9 @@ import dev.fyntr.transport.nio.MemoryStats;
 import dev.fyntr.transport.nio.ProxyStats;
 import dev.fyntr.transport.nio.ProxyTimings;
 import dev.fyntr.transport.nio.internal.access.AccessLog;
+import dev.fyntr.transport.nio.ThreatFeedException;
+import dev.fyntr.transport.nio.internal.auth.ProxyAuthenticator;
+import dev.fyntr.transport.nio.internal.auth.UserTable;
 import dev.fyntr.transport.nio.internal.dial.Dialers;
 import dev.fyntr.transport.nio.internal.dial.NameResolver;
 import dev.fyntr.transport.nio.internal.dial.SocketConnector;
@@ -75,15 +78,19 @@ public final class FyntrProxyImpl implements FyntrProxy {
     private final NameResolver resolver;
     private final Timings timings;
     private final AccessLog accessLog;
+    private final ThreatGuard threats;
+    /** Checks credentials; {@code null} when the proxy requires none. */
+    private final ProxyAuthenticator authenticator;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile ProxyStats finalStats;
     private volatile ProxyTimings finalTimings;
     private volatile JmxRegistration jmx;
 
-    private FyntrProxyImpl(ProxyConfig config, SchedulerProvider provider, ThreatGuard threats,
+    private FyntrProxyImpl(ProxyConfig config, SchedulerProvider provider, ThreatGuard threats, UserTable users,
                            ServerSocketChannel server, ServerSocketChannel socks5Server, Selector selector)
             throws IOException {
         this.config = config;
+        this.threats = threats;
         this.schedulerName = provider.name();
         this.address = (InetSocketAddress) server.getLocalAddress();
         this.socks5Address = socks5Server == null ? null : (InetSocketAddress) socks5Server.getLocalAddress();
@@ -98,10 +105,11 @@ public final class FyntrProxyImpl implements FyntrProxy {
         this.accessLog = new AccessLog(config.observability().accessLog());
         this.resolver = new NameResolver(loop, config.resolver(), "fyntr-resolver-" + instance + "-",
                 limits.maxNameLookups(), limits.maxNameLookupsPerClient());
+        this.authenticator = users == null ? null : new ProxyAuthenticator(users, loop::execute);
         DestinationPolicy policy = DestinationPolicy.from(config.policy());
         HandshakeServices handshakes = new HandshakeServices(loop, policy, threats, resolver,
                 new Dialers(loop, new SocketConnector(loop), shaping.connects, timeouts.connect()),
-                timeouts.handshake(), timeouts.resolve(), timeouts.connect(), limits.maxConnections());
+                timeouts.handshake(), timeouts.resolve(), timeouts.connect(), limits.maxConnections(), authenticator);
         this.services = new ConnectionServices(loop, counters, handshakes, scheduler, schedulerName,
                 fallback(provider, config), Schedulers.DEFAULT_NAME, shaping.download, limits.maxQueuedBytesPerFlow(),
                 timeouts.idle(), new SniPolicy(config.sniCheck(), threats, config.policy().allowDomains()), timings,
@@ -110,7 +118,8 @@ public final class FyntrProxyImpl implements FyntrProxy {
                 loop::stop);
         connections.listen(server, HttpFrontEnd::new);
         if (socks5Server != null) {
-            connections.listen(socks5Server, Socks5FrontEnd::new);
+            boolean socksAuth = authenticator != null;
+            connections.listen(socks5Server, () -> new Socks5FrontEnd(socksAuth));
         }
         shaping.configure(config.shaping(), System.nanoTime()); // published to the loop by Thread.start()
         loop.duty(new ServiceRound(services, shaping, loop::pollReadyNow));
@@ -128,10 +137,11 @@ public final class FyntrProxyImpl implements FyntrProxy {
      * Binds, starts the loop thread, logs the startup line and the warnings the builder's check found.
      *
      * @param threats  the loaded feeds ({@link ThreatGuard#none()} without feeds)
+     * @param users    who may authenticate, or {@code null}: no authentication
      * @param warnings from {@link StartupWarnings#of}, logged at WARN
      */
     public static FyntrProxy start(ProxyConfig config, SchedulerProvider provider, ThreatGuard threats,
-                                   List<String> warnings) throws IOException {
+                                   UserTable users, List<String> warnings) throws IOException {
         ProxyConfig.Listen listen = config.listen();
         ServerSocketChannel server = ServerSocketChannel.open();
         ServerSocketChannel socks5Server = null;
@@ -144,7 +154,8 @@ public final class FyntrProxyImpl implements FyntrProxy {
                         "for SOCKS5 ");
             }
             selector = Selector.open();
-            FyntrProxyImpl proxy = new FyntrProxyImpl(config, provider, threats, server, socks5Server, selector);
+            FyntrProxyImpl proxy = new FyntrProxyImpl(config, provider, threats, users, server, socks5Server,
+                    selector);
             for (String warning : warnings) {
                 LOG.warn(warning);
             }
@@ -190,7 +201,11 @@ public final class FyntrProxyImpl implements FyntrProxy {
                 Formats.endpoint(address), schedulerName, max == 0 ? "unlimited" : String.valueOf(max),
                 config.limits().maxBufferMemory() >> 20, policy.describe());
         if (socks5Address != null) {
-            LOG.info("SOCKS5 listening on {} (no authentication, CONNECT only)", Formats.endpoint(socks5Address));
+            LOG.info("SOCKS5 listening on {} ({}, CONNECT only)", Formats.endpoint(socks5Address),
+                    authenticator == null ? "no authentication" : "username/password");
+        }
+        if (authenticator != null) {
+            LOG.info("authentication required: {}", authenticator.users());
         }
         if (threats.hasFeeds()) {
             LOG.info("{}", threats.describe());
@@ -233,7 +248,7 @@ public final class FyntrProxyImpl implements FyntrProxy {
         MemoryStats memory = new MemoryStats(buffers.budgetBytes(), buffers.usedBytes(), buffers.peakBytes(),
                 buffers.waiting(), buffers.refusals());
         return counters.snapshot(shaping, System.nanoTime(), memory, resolver.namesInFlight(), loop.faults(),
-                services);
+                services, authenticator == null ? 0 : authenticator.failures());
     }
 
     @Override
@@ -324,6 +339,34 @@ public final class FyntrProxyImpl implements FyntrProxy {
     }
 
     @Override
+    public synchronized boolean reload() {
+        boolean ok = true;
+        if (authenticator != null) {
+            UserTable current = authenticator.users();
+            if (current.file() != null) {
+                try {
+                    UserTable fresh = UserTable.load(current.file());
+                    authenticator.users(fresh);
+                    LOG.info("reloaded {}", fresh);
+                } catch (UserTable.InvalidFileException e) {
+                    ok = false;
+                    LOG.warn("{}; keeping the previous {}", e.getMessage(), current);
+                }
+            }
+        }
+        if (threats.hasFeeds()) {
+            try {
+                LOG.info("reloaded {}", threats.reload());
+            } catch (ThreatFeedException | RuntimeException e) {
+                ok = false;
+                LOG.warn("threat feeds not reloaded, keeping the previous ones ({}): {}", threats.describe(),
+                        e.getMessage());
+            }
+        }
+        return ok;
+    }
+
+    @Override
     public CompletionStage<Void> terminated() {
         return loop.terminated().minimalCompletionStage();
     }
@@ -369,6 +412,9 @@ public final class FyntrProxyImpl implements FyntrProxy {
                 r.unregister();
             }
             LogHandoff.drain(2_000); // the loop's last lines before the caller's next ones
+            if (authenticator != null) {
+                authenticator.close();
+            }
             try {
                 resolver.close();
             } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package dev.fyntr.transport.nio.internal.handshake;
 
+import dev.fyntr.transport.nio.internal.auth.ProxyAuthenticator;
 import dev.fyntr.transport.nio.internal.dial.Dialers;
 import dev.fyntr.transport.nio.internal.dial.NameResolver;
 import dev.fyntr.transport.nio.internal.loop.LoopContext;
@@ -17,8 +18,10 @@ import java.time.Duration;
  * @param resolveTimeout   how long a name lookup may take
  * @param connectTimeout   per dial attempt (for messages; the dialers apply it)
  * @param maxConnections   the admission limit (for the 503 message), 0 = unlimited
+ * @param authenticator    checks credentials when the proxy requires them; {@code null}: no authentication
  */
 public record HandshakeServices(LoopContext loop, DestinationPolicy policy, ThreatGuard threats,
                                 NameResolver resolver, Dialers dialers, Duration handshakeTimeout,
-                                Duration resolveTimeout, Duration connectTimeout, int maxConnections) {
+                                Duration resolveTimeout, Duration connectTimeout, int maxConnections,
+                                ProxyAuthenticator authenticator) {
 }

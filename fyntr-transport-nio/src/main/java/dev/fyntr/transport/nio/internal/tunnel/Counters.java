@@ -44,9 +44,10 @@ public final class Counters {
      * @param memory          the buffer budget's figures
      * @param lookups         distinct names being resolved
      * @param internalErrors  faults the loop contained
+     * @param authFailures    credentials refused (the authenticator counts them)
      */
     public ProxyStats snapshot(Shaping shaping, long now, MemoryStats memory, int lookups, long internalErrors,
-                               ConnectionServices services) {
+                               ConnectionServices services, long authFailures) {
         Map<Integer, Long> byStatus = new TreeMap<>();
         for (int s = 0; s < rejections.length; s++) {
             if (rejections[s] != 0) {
@@ -56,6 +57,6 @@ public final class Counters {
         return new ProxyStats(openTunnels, openHandshakes, tunnelsOpened, connectionsAccepted, bytesUpstream,
                 bytesDownstream, queuedBytes, byStatus,
                 shaping.stats(now, bytesUpstream, bytesDownstream, queuedBytes), memory, lingering, lookups,
-                internalErrors, services.scheduler.replacements(), sniMismatches, sniRefusals);
+                internalErrors, services.scheduler.replacements(), sniMismatches, sniRefusals, authFailures);
     }
 }

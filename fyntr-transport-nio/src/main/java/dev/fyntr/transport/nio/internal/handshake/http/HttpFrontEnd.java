@@ -1,11 +1,14 @@
 package dev.fyntr.transport.nio.internal.handshake.http;
 
+import dev.fyntr.transport.nio.internal.auth.AuthDecision;
+import dev.fyntr.transport.nio.internal.auth.ProxyAuthenticator;
 import dev.fyntr.transport.nio.internal.handshake.FrontEnd;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 
 /** HTTP CONNECT (docs/policy-and-errors.md): {@link RequestHeadParser} in, {@link Responses} out. */
 public final class HttpFrontEnd implements FrontEnd {
@@ -13,6 +16,8 @@ public final class HttpFrontEnd implements FrontEnd {
     private RequestHeadParser parser = new RequestHeadParser();
     private ConnectTarget target;
     private HandshakeFailure failure;
+    /** The Proxy-Authorization value until it is checked; never kept longer. */
+    private String proxyAuthorization;
 
     @Override
     public Progress feed(ByteBuffer in) {
@@ -22,6 +27,7 @@ public final class HttpFrontEnd implements FrontEnd {
         switch (parser.feed(in)) {
             case COMPLETE -> {
                 target = parser.target();
+                proxyAuthorization = parser.takeHeader("proxy-authorization");
                 parser = null; // its line buffer is 8 KiB: let it go for the life of the tunnel
                 return Progress.COMPLETE;
             }
@@ -65,6 +71,14 @@ public final class HttpFrontEnd implements FrontEnd {
     @Override
     public byte[] failureReply(HandshakeFailure f) {
         return Responses.error(f);
+    }
+
+    @Override
+    public AuthDecision authenticate(ProxyAuthenticator authenticator, InetSocketAddress client,
+                                     Consumer<AuthDecision> later) {
+        String credentials = proxyAuthorization;
+        proxyAuthorization = null;
+        return authenticator.check(client, credentials, later);
     }
 
     @Override
