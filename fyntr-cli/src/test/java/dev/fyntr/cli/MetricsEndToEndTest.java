@@ -146,8 +146,13 @@ class MetricsEndToEndTest {
             assertTrue(readHead(open.getInputStream()).startsWith("HTTP/1.1 200"));
             stopping.sigterm();
             stopping.awaitLine("stopping", WAIT);
-            HttpResponse<String> down = CLIENT.send(HttpRequest.newBuilder(health).timeout(WAIT).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            // The command logs "stopping" just before it closes the proxy: poll (bounded) for the switch to 503.
+            HttpResponse<String> down;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            do {
+                down = CLIENT.send(HttpRequest.newBuilder(health).timeout(WAIT).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } while (down.statusCode() == 200 && System.nanoTime() < deadline && pause());
             assertEquals(503, down.statusCode());
             assertEquals("stopping\n", down.body());
             open.shutdownOutput(); // the echo ends too, and so does the tunnel
@@ -155,6 +160,12 @@ class MetricsEndToEndTest {
             assertTrue(stopping.output().contains("kind=totals connections=1 tunnels=1 refusals=0"),
                     stopping.output());
         }
+    }
+
+    /** Sleeps 20 ms between polls; always true, to sit in a loop condition. */
+    private static boolean pause() throws InterruptedException {
+        Thread.sleep(20);
+        return true;
     }
 
     private static URI uri(String path) {
