@@ -39,4 +39,4 @@ EXPOSE 9999
 ENV FYNTR_PORT=9999
 # The JVM is PID 1's direct child of nothing: exec form, so SIGTERM (docker stop) reaches it and the proxy drains.
 ENTRYPOINT ["/opt/fyntr/bin/java", "-XX:+UseSerialGC", "-Xss256k", "-XX:TieredStopAtLevel=1", "-Xms8m", "-Xmx64m", \
-            "-m", "dev.fyntr.cli"]
+            "-p", "/opt/fyntr/app", "-m", "dev.fyntr.cli"]
