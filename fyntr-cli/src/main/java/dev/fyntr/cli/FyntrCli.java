@@ -29,6 +29,8 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -237,8 +239,8 @@ public final class FyntrCli {
 
     /** {@code --list-schedulers}: one line per provider, sorted by name: name, description, origin. */
     static void listSchedulers(SchedulerCatalog catalog, PrintWriter out) {
-        List<SchedulerCatalog.Entry> entries = new java.util.ArrayList<>(catalog.entries());
-        entries.sort(java.util.Comparator.comparing(SchedulerCatalog.Entry::name));
+        List<SchedulerCatalog.Entry> entries = new ArrayList<>(catalog.entries());
+        entries.sort(Comparator.comparing(SchedulerCatalog.Entry::name));
         int width = entries.stream().mapToInt(e -> e.name().length()).max().orElse(0);
         for (SchedulerCatalog.Entry e : entries) {
             String description;
@@ -327,7 +329,8 @@ public final class FyntrCli {
                 .maxConnectRate(o.maxConnectRate)
                 .threatFeedFiles(o.threatFeedFiles.toArray(Path[]::new))
                 .threatAction(o.threatAction)
-                .accessLog(o.accessLog.on());
+                .accessLog(o.accessLog.on())
+                .jmx(o.jmx.on());
         if (o.authFile != null) {
             builder.authFile(o.authFile);
         }
@@ -617,6 +620,7 @@ public final class FyntrCli {
                 + (socks5 == null ? "" : "; SOCKS5 on " + hostPort(socks5))
                 + (o.metricsPort < 0 ? "" : "; metrics port " + o.metricsPort + " on " + o.metricsBind)
                 + (o.accessLog.on() ? "" : "; access log off")
+                + (o.jmx.on() ? "; JMX on" : "")
                 + (o.authFile == null ? "" : "; auth file " + o.authFile);
     }
 

@@ -311,6 +311,12 @@ final class FyntrCommand {
                 "Env FYNTR_ACCESS_LOG, default ${DEFAULT-VALUE}."})
     Converters.Toggle accessLog;
 
+    @Option(names = "--jmx", paramLabel = "on|off", defaultValue = "off", converter = Converters.OnOff.class,
+            description = {"Register the MBean dev.fyntr:type=Proxy,name=fyntr-<port> (jconsole, JMX exporters). Off by "
+                + "default in the command: the platform MBean server costs about 3 MiB of idle memory.",
+                "Env FYNTR_JMX, default ${DEFAULT-VALUE}."})
+    Converters.Toggle jmx;
+
     // ---- Logging and other
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", converter = Converters.Level.class,
@@ -338,6 +344,6 @@ final class FyntrCommand {
                     "--allow-domain", "--sni-check"),
             List.of(GROUP_THREATS, "--threat-feed-file", "--threat-action"),
             List.of(GROUP_SOCKS5, "--socks5-port", "--socks5-bind"),
-            List.of(GROUP_METRICS, "--metrics-port", "--metrics-bind", "--access-log"),
+            List.of(GROUP_METRICS, "--metrics-port", "--metrics-bind", "--access-log", "--jmx"),
             List.of(GROUP_OTHER, "--log-level", "--dry-run", "--help", "--version"));
 }

@@ -43,7 +43,7 @@ class FyntrCliParsingTest {
         "--max-rate", "20mbit", "--max-download-rate", "5MB", "--max-connect-rate", "50",
         "--threat-feed-file", "feeds/a.txt,b.txt", "--threat-action", "BLOCK",
         "--socks5-port", "1080", "--socks5-bind", "::1",
-        "--metrics-port", "9100", "--metrics-bind", "::1", "--access-log", "OFF",
+        "--metrics-port", "9100", "--metrics-bind", "::1", "--access-log", "OFF", "--jmx", "on",
         "--auth-file", "users.txt", "--require-auth",
         "--log-level", "DEBUG", "--dry-run", "--weight", "a.example=2", "--plugin-path", "plugins-a:plugins-b",
         "--list-schedulers"};
@@ -65,7 +65,7 @@ class FyntrCliParsingTest {
             Map.entry("FYNTR_THREAT_FEED_FILE", "feeds/a.txt,b.txt"), Map.entry("FYNTR_THREAT_ACTION", "block"),
             Map.entry("FYNTR_SOCKS5_PORT", "1080"), Map.entry("FYNTR_SOCKS5_BIND", "::1"),
             Map.entry("FYNTR_METRICS_PORT", "9100"), Map.entry("FYNTR_METRICS_BIND", "::1"),
-            Map.entry("FYNTR_ACCESS_LOG", "off"),
+            Map.entry("FYNTR_ACCESS_LOG", "off"), Map.entry("FYNTR_JMX", "ON"),
             Map.entry("FYNTR_LOG_LEVEL", "DEBUG"),
             Map.entry("FYNTR_AUTH_FILE", "users.txt"), Map.entry("FYNTR_REQUIRE_AUTH", "true"),
             Map.entry("FYNTR_DRY_RUN", "yes"), Map.entry("FYNTR_WEIGHT", "a.example=2"),
@@ -108,6 +108,7 @@ class FyntrCliParsingTest {
         assertEquals(-1, o.metricsPort);
         assertEquals("127.0.0.1", o.metricsBind);
         assertEquals(Converters.Toggle.ON, o.accessLog);
+        assertEquals(Converters.Toggle.OFF, o.jmx);
         assertEquals(LogLevel.INFO, o.logLevel);
         assertFalse(o.dryRun);
         assertNull(o.weight);
@@ -159,6 +160,7 @@ class FyntrCliParsingTest {
         assertEquals(9100, o.metricsPort);
         assertEquals("::1", o.metricsBind);
         assertEquals(Converters.Toggle.OFF, o.accessLog);
+        assertEquals(Converters.Toggle.ON, o.jmx);
         assertEquals(Path.of("users.txt"), o.authFile);
         assertTrue(o.requireAuth);
         assertEquals(LogLevel.DEBUG, o.logLevel);
@@ -200,7 +202,8 @@ class FyntrCliParsingTest {
         "--socks5-bind,FYNTR_SOCKS5_BIND,127.0.0.2,127.0.0.3",
         "--metrics-port,FYNTR_METRICS_PORT,9100,0",
         "--metrics-bind,FYNTR_METRICS_BIND,127.0.0.2,127.0.0.3",
-        "--access-log,FYNTR_ACCESS_LOG,off,on"})
+        "--access-log,FYNTR_ACCESS_LOG,off,on",
+        "--jmx,FYNTR_JMX,on,off"})
     void shouldLetTheFlagWinOverTheVariable(String flag, String variable, String envValue, String flagValue)
             throws Exception {
         FyntrCommand fromEnv = parse(Map.of(variable, envValue));
@@ -215,7 +218,7 @@ class FyntrCliParsingTest {
                 : new InetSocketAddress(InetAddress.getLoopbackAddress(), o.socks5Port);
         return o.bind + " " + o.port + " " + o.logLevel + " " + o.threatAction + " " + o.socks5Bind + " "
                 + o.quantum + " " + o.noSparsePriority + " " + o.weight + " " + o.pluginPath + " "
-                + o.metricsPort + " " + o.metricsBind + " " + o.accessLog + " "
+                + o.metricsPort + " " + o.metricsBind + " " + o.accessLog + " " + o.jmx + " "
                 + FyntrCli.summary(o, "drr", "drr", socks5);
     }
 
@@ -302,7 +305,8 @@ class FyntrCliParsingTest {
         "--socks5-port|socks|'socks' is not a whole number",
         "--metrics-port|65536|'65536' is too large: it must be at most 65535; accepted: a port number 0-65535 (0 = any free port), or off",
         "--metrics-port|on|'on' is not a whole number",
-        "--access-log|yes|'yes' is not on or off; accepted: on|off"})
+        "--access-log|yes|'yes' is not on or off; accepted: on|off",
+        "--jmx|true|'true' is not on or off; accepted: on|off"})
     void shouldExitWithUsageNamingTheFlagTheValueAndTheForms(String flag, String value, String expected) {
         Cli.Result r = Cli.run(flag, value, "--dry-run");
         assertUsageError(r, "fyntr: invalid value for " + flag + ": ", expected);
@@ -446,7 +450,7 @@ class FyntrCliParsingTest {
                 + "deny-cidr built-in+203.0.113.0/24, allow-domain example.com, sni-check enforce; "
                 + "max rate 2500000 B/s, "
                 + "max download rate 5000000 B/s, max connect rate 50/s; threat feeds " + feed
-                + " (action block); SOCKS5 on [0:0:0:0:0:0:0:1]:1080; metrics port 9100 on ::1; access log off; auth file "
+                + " (action block); SOCKS5 on [0:0:0:0:0:0:0:1]:1080; metrics port 9100 on ::1; access log off; JMX on; auth file "
                 + users + ")"), r.out());
     }
 
