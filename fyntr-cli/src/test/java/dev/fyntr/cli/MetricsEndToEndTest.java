@@ -146,8 +146,16 @@ class MetricsEndToEndTest {
             assertTrue(readHead(open.getInputStream()).startsWith("HTTP/1.1 200"));
             stopping.sigterm();
             stopping.awaitLine("stopping", WAIT);
-            HttpResponse<String> down = CLIENT.send(HttpRequest.newBuilder(health).timeout(WAIT).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            // The command logs "stopping" just before it closes the proxy, so the health check turns a moment later.
+            HttpResponse<String> down = null;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            do {
+                if (down != null) {
+                    Thread.sleep(20); // polling a remote state: there is nothing in this process to await
+                }
+                down = CLIENT.send(HttpRequest.newBuilder(health).timeout(WAIT).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } while (down.statusCode() == 200 && System.nanoTime() - deadline < 0);
             assertEquals(503, down.statusCode());
             assertEquals("stopping\n", down.body());
             open.shutdownOutput(); // the echo ends too, and so does the tunnel
