@@ -453,7 +453,7 @@ public final class FyntrCli {
                 }
             }
             // The transport logged "fyntr <version> listening on …" and the warnings of the builder's check
-            // (non-loopback bind, open-file limit, SPEC §9); the command adds the settings it was given.
+            // (non-loopback bind, open-file limit); the command adds the settings it was given.
             log.info("settings: {}", summary(options, proxy.schedulerName(), settings.schedulerDescription(),
                     proxy.socks5Address().orElse(null)));
             ctx.started().accept(proxy);

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * SPEC §9: running out of file descriptors is logged and survived. The real command runs under
+ * docs/cli.md: running out of file descriptors is logged and survived. The real command runs under
  * {@code ulimit -n 48} with no connection limit; more clients connect than it has descriptors for, so accept fails
  * with EMFILE. Once they leave, the same process must answer new clients again.
  */

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Numbers in flags and variables are strict ASCII (SPEC §10, issue 13): digits of other scripts, which
+ * Numbers in flags and variables are strict ASCII (docs/cli.md, issue 13): digits of other scripts, which
  * {@code Character.isDigit} and {@code Integer.parseInt} would take, get the usual usage error, as do keywords
  * that only a Unicode case mapping turns into a valid one.
  */
