@@ -272,43 +272,42 @@ final class Converters {
     }
 
     /**
-     * A threat feed file in a comma list. Only the form is checked here; whether the file can be read is checked
-     * by the start (and by the dry run), which fails with exit status 1, not 2.
+     * A file path; only its form is checked here. Whether the file can be read is checked by the start (and by the
+     * dry run), which fails with exit status 1, not 2.
      */
-    static final class FeedFile implements ITypeConverter<Path> {
-        private static final String FORMS = "file paths, comma-separated (e.g. /etc/fyntr/blocklist.txt)";
+    abstract static class FilePath implements ITypeConverter<Path> {
+        private final String forms;
+
+        FilePath(String forms) {
+            this.forms = forms;
+        }
 
         @Override
         public Path convert(String value) {
             String s = value == null ? "" : value.strip();
             if (s.isEmpty()) {
-                throw new TypeConversionException(Units.quote(value) + " is empty; accepted: " + FORMS);
+                throw new TypeConversionException(Units.quote(value) + " is empty; accepted: " + forms);
             }
             try {
                 return Path.of(s);
             } catch (InvalidPathException e) {
                 throw new TypeConversionException(Units.quote(value) + " is not a file path (" + e.getReason()
-                        + "); accepted: " + FORMS);
+                        + "); accepted: " + forms);
             }
         }
     }
 
-    /** One file path for {@code --auth-file}. */
-    static final class AuthFile implements ITypeConverter<Path> {
-        private static final String FORMS = "a file path (e.g. /etc/fyntr/users)";
+    /** A threat feed file in a comma list. */
+    static final class FeedFile extends FilePath {
+        FeedFile() {
+            super("file paths, comma-separated (e.g. /etc/fyntr/blocklist.txt)");
+        }
+    }
 
-        @Override
-        public Path convert(String value) {
-            String s = value == null ? "" : value.strip();
-            if (s.isEmpty()) {
-                throw new TypeConversionException(Units.quote(value) + " is empty; accepted: " + FORMS);
-            }
-            try {
-                return Path.of(s);
-            } catch (InvalidPathException e) {
-                throw new TypeConversionException(Units.quote(value) + " is not a file path (" + e.getReason()
-                        + "); accepted: " + FORMS);
-            }
+    /** One file path for {@code --auth-file}. */
+    static final class AuthFile extends FilePath {
+        AuthFile() {
+            super("a file path (e.g. /etc/fyntr/users)");
         }
     }
 
