@@ -89,15 +89,18 @@ public final class FyntrProxyImpl implements FyntrProxy {
         this.resolver = new NameResolver(loop, config.resolver(), "fyntr-resolver-" + instance + "-",
                 limits.maxNameLookups(), limits.maxNameLookupsPerClient());
         DestinationPolicy policy = DestinationPolicy.from(config.policy());
+        DestinationPolicy plainPolicy = new DestinationPolicy(config.plainHttp().ports(), config.policy().allowCidrs(),
+                config.policy().denyCidrs(), config.policy().allowDomains());
         HandshakeServices handshakes = new HandshakeServices(loop, policy, threats, resolver,
                 new Dialers(loop, new SocketConnector(loop), shaping.connects, timeouts.connect()),
-                timeouts.handshake(), timeouts.resolve(), timeouts.connect(), limits.maxConnections());
+                timeouts.handshake(), timeouts.resolve(), timeouts.connect(), limits.maxConnections(), plainPolicy);
         this.services = new ConnectionServices(loop, counters, handshakes, scheduler, schedulerName,
                 fallback(provider, config), Schedulers.DEFAULT_NAME, shaping.download, limits.maxQueuedBytesPerFlow(),
                 timeouts.idle(), new SniPolicy(config.sniCheck(), threats, config.policy().allowDomains()));
         this.connections = new Connections(services, limits.maxConnections(), limits.maxConnectionsPerClient(),
                 loop::stop);
-        connections.listen(server, HttpFrontEnd::new);
+        boolean plainHttp = config.plainHttp().enabled();
+        connections.listen(server, () -> new HttpFrontEnd(plainHttp));
         if (socks5Server != null) {
             connections.listen(socks5Server, Socks5FrontEnd::new);
         }

@@ -21,7 +21,7 @@ import java.util.List;
  */
 public record ProxyConfig(Listen listen, Timeouts timeouts, Limits limits, SchedulerChoice scheduler,
                           PolicyConfig policy, Threats threats, ShapingConfig shaping, Resolver resolver,
-                          SniCheck sniCheck) {
+                          SniCheck sniCheck, PlainHttp plainHttp) {
 
     /**
      * The listen sockets.
@@ -62,6 +62,19 @@ public record ProxyConfig(Listen listen, Timeouts timeouts, Limits limits, Sched
      */
     public record Limits(int maxConnections, int maxConnectionsPerClient, int maxQueuedBytesPerFlow,
                          long maxBufferMemory, int maxNameLookups, int maxNameLookupsPerClient) {
+    }
+
+    /**
+     * Plain-HTTP forwarding (docs/plain-http.md).
+     *
+     * @param enabled whether absolute-form requests are forwarded (else 405)
+     * @param ports   the destination ports a plain request may use: 80 and the explicitly allowed ports
+     */
+    public record PlainHttp(boolean enabled, List<Integer> ports) {
+
+        public PlainHttp {
+            ports = List.copyOf(ports);
+        }
     }
 
     /** The scheduler provider's name (after the lookup's defaults) and its configuration. */

@@ -106,7 +106,12 @@ public final class Handshake implements BufferPool.MemoryWaiter {
         return target;
     }
 
-    /** For log lines: {@code CONNECT} or {@code SOCKS5}. */
+    /** The plain-HTTP request to forward once connected, or {@code null} for a tunnel (docs/plain-http.md). */
+    public PlainRequest plainRequest() {
+        return phase == Phase.READING_HEAD ? null : frontEnd.plainRequest();
+    }
+
+    /** For log lines: {@code CONNECT}, {@code HTTP} or {@code SOCKS5}. */
     public String protocol() {
         return frontEnd.protocol();
     }
@@ -190,10 +195,8 @@ public final class Handshake implements BufferPool.MemoryWaiter {
 
     private void onHeadComplete() {
         owner.cancelDeadline();
-        HandshakeFailure denied = services.policy().checkPort(target.port());
-        if (denied == null) {
-            denied = services.threats().checkHost(target, owner.clientAddress());
-        }
+        HandshakeFailure denied = services.checkBeforeLookup(target, owner.clientAddress(),
+                frontEnd.plainRequest() != null);
         if (denied != null) {
             reject(denied);
             return;

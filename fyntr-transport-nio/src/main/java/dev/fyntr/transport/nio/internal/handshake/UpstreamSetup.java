@@ -21,10 +21,10 @@ import java.util.List;
  * feeds and the destination policy to every address, and dials the usable ones. Each step arms the owner's
  * deadline; the outcome is reported once, as a socket or as the failure to answer. Event-loop thread only.
  */
-final class UpstreamSetup {
+public final class UpstreamSetup {
 
     /** The outcome, reported once. */
-    interface Outcome {
+    public interface Outcome {
         void connected(SocketChannel channel, InetSocketAddress address);
 
         void refused(HandshakeFailure failure);
@@ -42,14 +42,19 @@ final class UpstreamSetup {
     private boolean resolving;
     private boolean over;
 
-    UpstreamSetup(HandshakeServices services, Handshake.Owner owner, ConnectTarget target, Outcome outcome) {
+    /**
+     * @param owner the connection: its deadline, address and id; {@link Handshake.Owner#acceptedAt()} is when the
+     *              request began (a connect pacer's wait counts from there)
+     */
+    public UpstreamSetup(HandshakeServices services, Handshake.Owner owner, ConnectTarget target, Outcome outcome) {
         this.services = services;
         this.owner = owner;
         this.target = target;
         this.outcome = outcome;
     }
 
-    void start() {
+    /** Starts resolving (or checks a literal) and then dials; the outcome may be reported before this returns. */
+    public void start() {
         resolving = true;
         if (target.literal() != null) {
             onResolved(List.of(target.literal()), null);
@@ -65,7 +70,7 @@ final class UpstreamSetup {
     }
 
     /** The owner's deadline fired: the lookup or the dial took too long. */
-    void onDeadline() {
+    public void onDeadline() {
         if (over) {
             return;
         }
@@ -155,7 +160,7 @@ final class UpstreamSetup {
     }
 
     /** Stops resolving (abandons the lookup) and dialling. Idempotent. */
-    void release() {
+    public void release() {
         over = true;
         resolving = false;
         if (lookup != null) {

@@ -1,7 +1,11 @@
 package dev.fyntr.transport.nio.internal.tunnel;
 
+import dev.fyntr.transport.nio.internal.forward.AccessLine;
+import dev.fyntr.transport.nio.internal.forward.PlainHttpSession;
+import dev.fyntr.transport.nio.internal.forward.ScheduledFlow;
 import dev.fyntr.transport.nio.internal.handshake.FrontEnd;
 import dev.fyntr.transport.nio.internal.handshake.Handshake;
+import dev.fyntr.transport.nio.internal.handshake.PlainRequest;
 import dev.fyntr.transport.nio.internal.loop.IoHandler;
 import dev.fyntr.transport.nio.internal.loop.KeyInterest;
 import dev.fyntr.transport.nio.internal.loop.LoopTimer;
@@ -22,13 +26,14 @@ import java.nio.channels.SocketChannel;
 /**
  * One client connection from accept to close: it owns the client socket, its state, its one deadline timer and
  * the two ways to end ({@link #close} and {@link #reset}); the {@link Handshake} drives it until the upstream is
- * connected, the {@link Tunnel} afterwards. Event-loop thread only.
+ * connected, the {@link Tunnel} afterwards, or for plain-HTTP requests a {@link PlainHttpSession}. Event-loop thread
+ * only.
  *
  * <p>States and their deadlines: {@code HANDSHAKE} (the whole head within the handshake timeout, then the
  * name lookup's timeout, then the dialer's own), {@code REJECTING} (the linger after an error answer),
  * {@code ESTABLISHED} (the idle timeout), {@code CLOSED}.
  */
-final class Connection implements IoHandler, Handshake.Owner {
+final class Connection implements IoHandler, Handshake.Owner, PlainHttpSession.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     private static final RateLimitedLog INTERNAL_ERRORS = RateLimitedLog.warnings(LOG);
@@ -46,6 +51,8 @@ final class Connection implements IoHandler, Handshake.Owner {
     private final Handshake handshake;
     private State state = State.HANDSHAKE;
     private Tunnel tunnel;
+    /** Instead of a tunnel: the plain-HTTP requests of this connection. */
+    private PlainHttpSession session;
     /** Refused at admission (connection limits): lingering is bounded tighter, so that refusals cannot pile up. */
     private boolean refusedAtAdmission;
 
@@ -105,7 +112,13 @@ final class Connection implements IoHandler, Handshake.Owner {
         int ready = key.readyOps();
         switch (state) {
             case HANDSHAKE, REJECTING -> handshake.onClientReady(ready);
-            case ESTABLISHED -> tunnel.onClientReady(ready);
+            case ESTABLISHED -> {
+                if (session != null) {
+                    session.onClientReady(ready);
+                } else {
+                    tunnel.onClientReady(ready);
+                }
+            }
             default -> { }
         }
     }
@@ -132,7 +145,13 @@ final class Connection implements IoHandler, Handshake.Owner {
     private void onDeadline() {
         switch (state) {
             case HANDSHAKE, REJECTING -> handshake.onDeadline();
-            case ESTABLISHED -> tunnel.onIdleDeadline();
+            case ESTABLISHED -> {
+                if (session != null) {
+                    session.onDeadline();
+                } else {
+                    tunnel.onIdleDeadline();
+                }
+            }
             default -> { }
         }
     }
@@ -180,6 +199,21 @@ final class Connection implements IoHandler, Handshake.Owner {
         services.counters.openHandshakes--;
         services.counters.lingering++;
         services.counters.rejected(failure.status());
+        PlainRequest plain = handshake.plainRequest();
+        if (plain != null) {
+            AccessLine.write(plain.method(), clientAddress, plain.target().authority(), null, failure.status(),
+                    failure.proxyStatusError(), 0, 0, services.loop.nanoTime() - acceptedAt, "refused");
+        }
+    }
+
+    @Override
+    public boolean shuttingDown() {
+        return registry.isShuttingDown();
+    }
+
+    /** Whether this is a plain-HTTP connection waiting for its client's next request, with nothing in flight. */
+    boolean isBetweenRequests() {
+        return session != null && session.betweenRequests();
     }
 
     @Override
@@ -193,6 +227,18 @@ final class Connection implements IoHandler, Handshake.Owner {
         services.counters.openHandshakes--;
         services.counters.openTunnels++;
         services.counters.tunnelsOpened++;
+        PlainRequest plain = done.plainRequest();
+        if (plain != null) {
+            session = new PlainHttpSession(services.forward, this);
+            try {
+                session.start(plain, upstream, address, done.takePipelined());
+            } catch (IOException e) {
+                reset("upstream error: " + e.getMessage());
+            } catch (RuntimeException e) {
+                fail("upstream", e);
+            }
+            return;
+        }
         if (LOG.isInfoEnabled()) {
             String line = "flow " + id + " " + done.protocol() + " " + done.target().authority() + " via "
                     + Formats.endpoint(address) + " from " + clientAddress;
@@ -233,6 +279,9 @@ final class Connection implements IoHandler, Handshake.Owner {
         if (tunnel != null) {
             tunnel.release();
         }
+        if (session != null) {
+            session.release();
+        }
         closeQuietly(client);
         switch (was) {
             case HANDSHAKE -> services.counters.openHandshakes--;
@@ -241,7 +290,7 @@ final class Connection implements IoHandler, Handshake.Owner {
             default -> { }
         }
         registry.forget(this);
-        if (was == State.ESTABLISHED && LOG.isInfoEnabled()) {
+        if (was == State.ESTABLISHED && tunnel != null && LOG.isInfoEnabled()) {
             String line = "flow " + id + " closed " + tunnel.describe() + ", " + reason;
             LogHandoff.submit(() -> LOG.info(line));
         } else if (LOG.isDebugEnabled()) {
@@ -289,6 +338,11 @@ final class Connection implements IoHandler, Handshake.Owner {
         return tunnel == null ? null : tunnel.uploadFlow();
     }
 
+    /** The scheduler's flow of this connection: the tunnel's upload, a plain request's body, or null. */
+    ScheduledFlow scheduledFlow() {
+        return session != null ? session.flow() : uploadFlow();
+    }
+
     InetAddress clientInetAddress() {
         return clientAddress == null ? null : clientAddress.getAddress();
     }
@@ -296,7 +350,8 @@ final class Connection implements IoHandler, Handshake.Owner {
     @Override
     public String toString() {
         return "flow " + id + "[" + Formats.endpoint(clientAddress) + " ⇄ "
-                + (tunnel != null ? tunnel.upstreamText() : handshake.target() != null
+                + (tunnel != null ? tunnel.upstreamText() : session != null ? session.toString()
+                        : handshake.target() != null
                         ? handshake.target().authority() : "?") + "]";
     }
 }

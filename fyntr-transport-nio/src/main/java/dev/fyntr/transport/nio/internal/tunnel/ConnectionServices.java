@@ -1,6 +1,7 @@
 package dev.fyntr.transport.nio.internal.tunnel;
 
 import dev.fyntr.api.spi.Scheduler;
+import dev.fyntr.transport.nio.internal.forward.ForwardServices;
 import dev.fyntr.transport.nio.internal.handshake.HandshakeServices;
 import dev.fyntr.transport.nio.internal.loop.LoopContext;
 import dev.fyntr.transport.nio.internal.shaping.DownloadShaper;
@@ -10,7 +11,7 @@ import java.util.function.Supplier;
 
 /**
  * What every connection of one proxy shares: loop, counters, handshake services, scheduler, shaping, limits, the SNI
- * check.
+ * check, and the plain-HTTP side's services (its pool of idle upstream connections).
  */
 public final class ConnectionServices {
 
@@ -23,6 +24,7 @@ public final class ConnectionServices {
     final WaterMarks waterMarks;
     final Duration idleTimeout;
     final SniPolicy sni;
+    final ForwardServices forward;
 
     /**
      * @param scheduler             the configured scheduler (plug-in code: every call to it is guarded)
@@ -45,5 +47,26 @@ public final class ConnectionServices {
         this.waterMarks = WaterMarks.ofQueueBound(maxQueuedBytesPerFlow);
         this.idleTimeout = idleTimeout;
         this.sni = sni;
+        this.forward = new ForwardServices(loop, handshakes, this.scheduler, new ForwardServices.Counts() {
+            @Override
+            public void upstream(int bytes) {
+                counters.bytesUpstream += bytes;
+            }
+
+            @Override
+            public void downstream(int bytes) {
+                counters.bytesDownstream += bytes;
+            }
+
+            @Override
+            public void queued(long delta) {
+                counters.queuedBytes += delta;
+            }
+
+            @Override
+            public int activeFlows() {
+                return counters.openTunnels;
+            }
+        }, downloads, maxQueuedBytesPerFlow, idleTimeout);
     }
 }

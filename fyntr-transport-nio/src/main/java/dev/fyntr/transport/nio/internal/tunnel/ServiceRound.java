@@ -2,6 +2,7 @@ package dev.fyntr.transport.nio.internal.tunnel;
 
 import dev.fyntr.api.spi.Flow;
 import dev.fyntr.api.spi.Scheduler;
+import dev.fyntr.transport.nio.internal.forward.ScheduledFlow;
 import dev.fyntr.transport.nio.internal.loop.EventLoop;
 import dev.fyntr.transport.nio.internal.net.LogHandoff;
 import dev.fyntr.transport.nio.internal.net.RateLimitedLog;
@@ -69,7 +70,7 @@ public final class ServiceRound implements EventLoop.Duty {
                 end = RoundEnd.DRAINED;
                 break;
             }
-            if (!(flow instanceof UploadFlow upstream)) {
+            if (!(flow instanceof ScheduledFlow upstream)) { // a tunnel's upload or a plain request's body
                 String which = String.valueOf(flow);
                 SCHEDULER_BUGS.warn(() -> "scheduler " + schedulerName + " returned a flow it was never given: " + which);
                 break;

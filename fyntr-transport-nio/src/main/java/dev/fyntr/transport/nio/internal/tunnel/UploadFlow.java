@@ -4,6 +4,7 @@ import dev.fyntr.api.spi.ChunkStats;
 import dev.fyntr.api.spi.EmaChunkStats;
 import dev.fyntr.api.spi.Flow;
 import dev.fyntr.api.spi.Scheduler;
+import dev.fyntr.transport.nio.internal.forward.ScheduledFlow;
 import dev.fyntr.transport.nio.internal.loop.BufferPool;
 import dev.fyntr.transport.nio.internal.net.RateLimitedLog;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ import java.util.ArrayDeque;
  * comes, at the latest, with the chunk that ends the ClientHello, the record budget or the client's EOF, in the same
  * call that queued that chunk: the scheduler never writes a chunk before the verdict on it.
  */
-final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
+final class UploadFlow implements ScheduledFlow, BufferPool.MemoryWaiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadFlow.class);
     private static final RateLimitedLog NOT_ELIGIBLE = RateLimitedLog.warnings(LOG);
@@ -320,7 +321,8 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
      * Writes (part of) the head chunk upstream, at most {@code maxBytes}; called by the service round when the
      * scheduler picked this flow. Returns the bytes written.
      */
-    int writeHeadChunk(int maxBytes) {
+    @Override
+    public int writeHeadChunk(int maxBytes) {
         ByteBuffer head = queue.peekFirst();
         if (head == null || upstreamBlocked || held || tunnel.isReleased()) {
             // The scheduler returned a flow that is not eligible: a scheduler bug. Resync it.
@@ -437,7 +439,8 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
     }
 
     /** The scheduler was replaced ({@link GuardedScheduler}): forget its state, and rejoin if eligible. */
-    void rejoin(Scheduler replacement) {
+    @Override
+    public void rejoin(Scheduler replacement) {
         schedulerState = null;
         if (eligible) {
             replacement.onBacklogged(this);
@@ -445,7 +448,8 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
     }
 
     /** For the service round: a failure while serving this flow resets its tunnel. */
-    void reset(String reason) {
+    @Override
+    public void reset(String reason) {
         tunnel.reset(reason);
     }
 
