@@ -70,6 +70,7 @@ final class Origin implements AutoCloseable {
     private final Function<Request, Reply> responder;
     final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger closedByPeer = new AtomicInteger();
     private final List<Socket> sockets = new ArrayList<>();
 
     Origin(Function<Request, Reply> responder) throws IOException {
@@ -93,6 +94,11 @@ final class Origin implements AutoCloseable {
     /** Connections accepted so far. */
     int connections() {
         return connections.get();
+    }
+
+    /** Connections the proxy closed between requests (EOF where a request would start). */
+    int closedByPeer() {
+        return closedByPeer.get();
     }
 
     /** The next request received, waiting up to 10 s. */
@@ -129,6 +135,7 @@ final class Origin implements AutoCloseable {
             while (true) {
                 String head = readHead(in);
                 if (head == null) {
+                    closedByPeer.incrementAndGet();
                     return;
                 }
                 String[] lines = head.split("\r\n");

@@ -131,14 +131,14 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
     // ---- life cycle -------------------------------------------------------------------------------------
 
     /**
-     * Forwards the connection's first request over {@code channel}, connected by the handshake to {@code address};
-     * {@code pipelined} (pooled, or null) holds the client's bytes after the head, which the session now owns.
+     * Forwards the connection's first request, which the handshake has parsed and checked as far as it can without
+     * a lookup; {@code pipelined} (pooled, or null) holds the client's bytes after the head, which the session now
+     * owns.
      */
-    public void start(PlainRequest first, SocketChannel channel, InetSocketAddress address, ByteBuffer pipelined)
-            throws IOException {
+    public void start(PlainRequest first, ByteBuffer pipelined) {
         carry = pipelined;
         beginRequest(first);
-        startExchange(new Upstream(channel, address, first.target(), services.pool));
+        connect();
     }
 
     /** The client socket is ready for {@code readyOps}. */
@@ -176,7 +176,7 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
             case EXCHANGE -> {
                 Duration idle = services.idleTimeout;
                 if (!idle.isZero() && now - lastActivity >= idle.toNanos()) {
-                    if (!answered && response == null) {
+                    if (!answered && clientHead == null) {
                         answerError(HandshakeFailure.responseTimeout(request.target().authority(), idle),
                                 "no response");
                     } else {
@@ -239,6 +239,12 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
         parser = new RequestHeadParser(RequestHeadParser.Mode.PLAIN_ONLY);
         headStarted = false;
         request = null;
+        answered = false;
+        status = 0;
+        error = null;
+        up = 0;
+        down = 0;
+        requestStart = services.loop.nanoTime();
         long idle = services.idleTimeout.isZero() ? KEEP_ALIVE_NANOS
                 : Math.min(KEEP_ALIVE_NANOS, services.idleTimeout.toNanos());
         owner.deadline(services.loop.nanoTime() + idle);
@@ -328,6 +334,11 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
             answerError(denied, "refused");
             return;
         }
+        connect();
+    }
+
+    /** A pooled connection to the request's origin if one is idle, else a new one. */
+    private void connect() {
         Upstream pooled = services.pool.take(request.target().authority());
         if (pooled != null) {
             // The addresses were judged when it was dialled; the policy may since have been... the same policy:
@@ -396,6 +407,9 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
             body = new RequestBody(this, services, request.contentLength(), request.chunked(), carry);
             carry = null;
             body.begin();
+            if (phase != Phase.EXCHANGE) {
+                return; // the body's framing was refused at once: the connection is reset
+            }
         }
         armIdle();
         flushHeadOut();
@@ -1055,6 +1069,11 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
 
         @Override
         public void onEstablished(Handshake handshake, SocketChannel upstream, InetSocketAddress address) {
+            throw new IllegalStateException("a dial reports through its outcome");
+        }
+
+        @Override
+        public void onPlainRequest(Handshake handshake) {
             throw new IllegalStateException("a dial reports through its outcome");
         }
 

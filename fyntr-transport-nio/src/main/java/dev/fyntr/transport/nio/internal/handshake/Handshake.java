@@ -54,6 +54,13 @@ public final class Handshake implements BufferPool.MemoryWaiter {
          */
         void onEstablished(Handshake handshake, SocketChannel upstream, InetSocketAddress address);
 
+        /**
+         * A plain-HTTP request passed the checks made before any lookup: the owner takes
+         * {@link #plainRequest()} and {@link #takePipelined()} and forwards it (docs/plain-http.md); it resolves,
+         * checks and dials itself, so that it may reuse a pooled connection.
+         */
+        void onPlainRequest(Handshake handshake);
+
         /** Closes the connection (the owner then calls {@link #release()}). */
         void close(String reason);
 
@@ -199,6 +206,11 @@ public final class Handshake implements BufferPool.MemoryWaiter {
                 frontEnd.plainRequest() != null);
         if (denied != null) {
             reject(denied);
+            return;
+        }
+        if (frontEnd.plainRequest() != null) {
+            phase = Phase.HANDED_OVER;
+            owner.onPlainRequest(this);
             return;
         }
         phase = Phase.CONNECTING;

@@ -227,18 +227,6 @@ final class Connection implements IoHandler, Handshake.Owner, PlainHttpSession.O
         services.counters.openHandshakes--;
         services.counters.openTunnels++;
         services.counters.tunnelsOpened++;
-        PlainRequest plain = done.plainRequest();
-        if (plain != null) {
-            session = new PlainHttpSession(services.forward, this);
-            try {
-                session.start(plain, upstream, address, done.takePipelined());
-            } catch (IOException e) {
-                reset("upstream error: " + e.getMessage());
-            } catch (RuntimeException e) {
-                fail("upstream", e);
-            }
-            return;
-        }
         if (LOG.isInfoEnabled()) {
             String line = "flow " + id + " " + done.protocol() + " " + done.target().authority() + " via "
                     + Formats.endpoint(address) + " from " + clientAddress;
@@ -252,6 +240,16 @@ final class Connection implements IoHandler, Handshake.Owner, PlainHttpSession.O
         } catch (RuntimeException e) {
             fail("upstream", e);
         }
+    }
+
+    @Override
+    public void onPlainRequest(Handshake done) {
+        state = State.ESTABLISHED;
+        services.counters.openHandshakes--;
+        services.counters.openTunnels++;
+        services.counters.tunnelsOpened++;
+        session = new PlainHttpSession(services.forward, this);
+        session.start(done.plainRequest(), done.takePipelined());
     }
 
     // ---- endings ----------------------------------------------------------------------------------------
