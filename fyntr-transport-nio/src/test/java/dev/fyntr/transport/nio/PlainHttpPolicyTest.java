@@ -78,6 +78,7 @@ class PlainHttpPolicyTest {
         }
         FyntrProxy proxy = closer.add(Fixtures.proxyTo(port).start());
         assertRefused(502, "connection_refused", ask(proxy, "GET http://127.0.0.1:" + port + "/ HTTP/1.1\r\n\r\n"));
+        assertEquals(1, proxy.stats().rejections(502));
     }
 
     @Test

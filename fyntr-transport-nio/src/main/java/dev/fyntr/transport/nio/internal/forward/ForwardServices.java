@@ -25,6 +25,9 @@ public final class ForwardServices {
         /** Bytes queued towards upstreams changed by {@code delta}. */
         void queued(long delta);
 
+        /** A request was refused with {@code status} (counted as handshake refusals are). */
+        void rejected(int status);
+
         /** Connections relaying now (tunnels and plain-HTTP sessions): each one's share of the memory budget. */
         int activeFlows();
     }

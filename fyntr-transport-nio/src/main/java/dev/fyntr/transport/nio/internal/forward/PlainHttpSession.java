@@ -387,7 +387,7 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
                 setup = null;
                 answerError(failure, "refused");
             }
-        });
+        }, "HTTP");
         setup.start();
     }
 
@@ -808,6 +808,7 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
         }
         status = failure.status();
         error = failure.proxyStatusError();
+        services.counts.rejected(status);
         if (setup != null) {
             setup.release();
             setup = null;

@@ -37,6 +37,7 @@ public final class UpstreamSetup {
     private final Handshake.Owner owner;
     private final ConnectTarget target;
     private final Outcome outcome;
+    private final String protocol;
     private NameResolver.Lookup lookup;
     private Dialer dialer;
     private boolean resolving;
@@ -47,6 +48,13 @@ public final class UpstreamSetup {
      *              request began (a connect pacer's wait counts from there)
      */
     public UpstreamSetup(HandshakeServices services, Handshake.Owner owner, ConnectTarget target, Outcome outcome) {
+        this(services, owner, target, outcome, "CONNECT");
+    }
+
+    /** As the other constructor; {@code protocol} names the request in log lines ({@code CONNECT}, {@code HTTP}). */
+    public UpstreamSetup(HandshakeServices services, Handshake.Owner owner, ConnectTarget target, Outcome outcome,
+                         String protocol) {
+        this.protocol = protocol;
         this.services = services;
         this.owner = owner;
         this.target = target;
@@ -111,7 +119,7 @@ public final class UpstreamSetup {
                 long id = owner.id();
                 InetSocketAddress client = owner.clientAddress();
                 String why = decision.failure().message();
-                DENIALS.warn(() -> "flow " + id + " CONNECT " + target.authority() + " from " + client
+                DENIALS.warn(() -> "flow " + id + " " + protocol + " " + target.authority() + " from " + client
                         + " denied: " + why);
             }
             refuse(decision.failure());

@@ -64,6 +64,11 @@ public final class ConnectionServices {
             }
 
             @Override
+            public void rejected(int status) {
+                counters.rejected(status);
+            }
+
+            @Override
             public int activeFlows() {
                 return counters.openTunnels;
             }
