@@ -2,7 +2,6 @@ package dev.fyntr.transport.nio.internal.forward;
 
 import dev.fyntr.transport.nio.internal.net.Formats;
 import dev.fyntr.transport.nio.internal.net.LogHandoff;
-import dev.fyntr.transport.nio.internal.net.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +20,14 @@ public final class AccessLine {
     private AccessLine() {
     }
 
-    /** Whether access lines are written at all (INFO on {@code fyntr.access}). */
-    public static boolean enabled() {
-        return ACCESS.isInfoEnabled();
+    /** The line {@link #write} logs: the keys in their fixed order, {@code -} for what is absent. */
+    static String line(String method, InetSocketAddress client, String target, InetSocketAddress resolved,
+                       int status, String error, long up, long down, long durationNanos, String close) {
+        return "kind=http method=" + method + " client=" + Formats.endpoint(client) + " target="
+                + (target == null ? "-" : target) + " resolved=" + (resolved == null ? "-" : Formats.endpoint(resolved))
+                + " status=" + status + " error=" + (error == null ? "-" : error) + " up=" + up + " down=" + down
+                + " duration_ms=" + durationNanos / 1_000_000 + " close="
+                + (close == null ? "-" : close.replace(' ', '_'));
     }
 
     /**
@@ -37,11 +41,7 @@ public final class AccessLine {
         if (!ACCESS.isInfoEnabled()) {
             return;
         }
-        String line = "kind=http method=" + LogSafe.quote(method, 32).replace("\"", "") + " client="
-                + Formats.endpoint(client) + " target=" + (target == null ? "-" : target) + " resolved="
-                + (resolved == null ? "-" : Formats.endpoint(resolved)) + " status=" + status + " error="
-                + (error == null ? "-" : error) + " up=" + up + " down=" + down + " duration_ms="
-                + durationNanos / 1_000_000 + " close=" + (close == null ? "-" : close.replace(' ', '_'));
+        String line = line(method, client, target, resolved, status, error, up, down, durationNanos, close);
         LogHandoff.submit(() -> ACCESS.info(line));
     }
 }

@@ -115,7 +115,7 @@ public final class Handshake implements BufferPool.MemoryWaiter {
 
     /** The plain-HTTP request to forward once connected, or {@code null} for a tunnel (docs/plain-http.md). */
     public PlainRequest plainRequest() {
-        return phase == Phase.READING_HEAD ? null : frontEnd.plainRequest();
+        return target == null ? null : frontEnd.plainRequest(); // set once the head is complete
     }
 
     /** For log lines: {@code CONNECT}, {@code HTTP} or {@code SOCKS5}. */
