@@ -100,9 +100,8 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
     private RequestBody body;
     private boolean bodySent;
     private ResponseHead response;
-    private ForwardHeads.Framing framing;
-    private long responseRemaining;
-    private ChunkedScanner responseScanner;
+    /** The final response's body, once its head is in; null before. */
+    private ResponseBody responseBody;
     private boolean responseDone;
     /** A head of ours for the client, not yet all written (heap): a response head, an interim one, an error. */
     private ByteBuffer clientHead;
@@ -112,7 +111,6 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
     private ByteBuffer clientChunk;
     private boolean lastReadFull;
     private boolean closeAfter;
-    private boolean upstreamReusable;
     private int status;
     private String error;
     private long up;
@@ -399,9 +397,7 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
         phase = Phase.EXCHANGE;
         response = new ResponseHead();
         responseDone = false;
-        framing = null;
-        responseScanner = null;
-        upstreamReusable = false;
+        responseBody = null;
         headOut = ByteBuffer.wrap(ForwardHeads.request(request));
         if (request.hasBody()) {
             body = new RequestBody(this, services, request.contentLength(), request.chunked(), carry);
@@ -487,7 +483,7 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
     private void readUpstream() throws IOException {
         for (int i = 0; i < READS_PER_EVENT && phase == Phase.EXCHANGE && clientChunk == null && clientHead == null
                 && !responseDone && !parked && !waitingForMemory; i++) {
-            boolean inHead = framing == null;
+            boolean inHead = responseBody == null;
             int allowed = inHead ? Integer.MAX_VALUE : services.downloads.allowance();
             if (allowed == 0) {
                 parked = true; // until the download shaper has tokens: TCP slows the origin
@@ -500,8 +496,8 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
                 waitForMemory();
                 return;
             }
-            if (framing == ForwardHeads.Framing.LENGTH && responseRemaining < buf.capacity()) {
-                buf.limit((int) responseRemaining);
+            if (!inHead) {
+                buf.limit(responseBody.readLimit(buf.capacity()));
             }
             if (allowed < buf.remaining()) {
                 buf.limit(buf.position() + allowed);
@@ -537,11 +533,10 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
     }
 
     private void upstreamEof() {
-        if (framing == ForwardHeads.Framing.CLOSE) {
+        if (responseBody != null && responseBody.endOfStream()) {
             responseDone = true; // a close-delimited body ends here
-            upstreamReusable = false;
             maybeFinish();
-        } else if (framing == null) {
+        } else if (responseBody == null) {
             upstreamFailed("the upstream closed the connection before a complete response head");
         } else {
             fail("the upstream closed the connection before the end of the response body");
@@ -550,7 +545,7 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
 
     /** Response head bytes (pooled, owned): interim responses are passed on, the final one starts the body. */
     private void onHeadBytes(ByteBuffer buf) {
-        while (framing == null) {
+        while (responseBody == null) {
             ResponseHead.Result r = response.feed(buf);
             if (r == ResponseHead.Result.NEED_MORE) {
                 buffers.release(buf);
@@ -586,70 +581,32 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
     /** The final response head: decides the framing, reuse and keep-alive, and queues the head for the client. */
     private void onFinalHead() {
         status = response.status();
-        String te = response.joined("transfer-encoding");
-        String cl = response.joined("content-length");
-        if (request.isHead() || status == 204 || status == 304) {
-            framing = ForwardHeads.Framing.NONE;
-        } else if (te != null) {
-            String[] codings = te.split(",");
-            framing = codings[codings.length - 1].strip().equalsIgnoreCase("chunked")
-                    ? ForwardHeads.Framing.CHUNKED : ForwardHeads.Framing.CLOSE;
-        } else if (cl != null) {
-            long n = contentLength(cl);
-            if (n < 0) {
-                upstreamFailed("the upstream's Content-Length is malformed or ambiguous: " + cl);
-                return;
-            }
-            responseRemaining = n;
-            framing = n == 0 ? ForwardHeads.Framing.NONE : ForwardHeads.Framing.LENGTH;
-        } else {
-            framing = ForwardHeads.Framing.CLOSE;
+        ResponseBody b = ResponseBody.of(response, request.isHead());
+        if (b == null) {
+            upstreamFailed("the upstream's Content-Length is malformed or ambiguous: "
+                    + response.joined("content-length"));
+            return;
         }
-        if (framing == ForwardHeads.Framing.CHUNKED) {
-            responseScanner = new ChunkedScanner();
-        }
-        upstreamReusable = response.version().equals("HTTP/1.1") && !ForwardHeads.saysClose(response.headers())
-                && framing != ForwardHeads.Framing.CLOSE && !(te != null && cl != null);
-        closeAfter = !request.keepAlive() || framing == ForwardHeads.Framing.CLOSE || owner.shuttingDown();
-        queueClientHead(ForwardHeads.response(response, framing, closeAfter));
+        responseBody = b;
+        closeAfter = !request.keepAlive() || b.framing() == ForwardHeads.Framing.CLOSE || owner.shuttingDown();
+        queueClientHead(ForwardHeads.response(response, b.framing(), closeAfter));
         answered = true;
-        if (framing == ForwardHeads.Framing.NONE) {
-            responseDone = true;
-        }
+        responseDone = b.done();
     }
 
     /** Body bytes (pooled, owned, flipped), cut at the response's end; queued for the client. */
     private void onBodyBytes(ByteBuffer buf) {
-        int k = buf.remaining();
-        switch (framing) {
-            case NONE -> k = 0;
-            case LENGTH -> {
-                k = (int) Math.min(responseRemaining, k);
-                responseRemaining -= k;
-                responseDone = responseRemaining == 0;
-            }
-            case CHUNKED -> {
-                int end = responseScanner.scan(buf);
-                if (end == ChunkedScanner.MALFORMED) {
-                    buffers.release(buf);
-                    fail("malformed chunked response body: " + responseScanner.error());
-                    return;
-                }
-                if (end != ChunkedScanner.MORE) {
-                    k = end - buf.position();
-                    responseDone = true;
-                }
-            }
-            case CLOSE -> { }
-            default -> throw new IllegalStateException(String.valueOf(framing));
+        int k = responseBody.cut(buf);
+        if (k == ChunkedScanner.MALFORMED) {
+            buffers.release(buf);
+            fail("malformed chunked response body: " + responseBody.error());
+            return;
         }
-        if (k < buf.remaining()) {
-            upstreamReusable = false; // bytes after the response: the connection's framing cannot be trusted
-            buf.limit(buf.position() + k);
-        }
+        responseDone = responseBody.done();
         if (k == 0) {
             buffers.release(buf);
         } else {
+            buf.limit(buf.position() + k);
             clientChunk = buf;
         }
         try {
@@ -714,7 +671,6 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
         }
         if (!bodySent) {
             closeAfter = true; // the origin answered before the body ended: the rest of it cannot be delimited
-            upstreamReusable = false;
         }
         if (body != null) {
             up += body.bytesWritten();
@@ -724,7 +680,7 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
         Upstream u = upstream;
         upstream = null;
         upstreamInterest = null;
-        if (upstreamReusable && bodySent && !owner.shuttingDown()) {
+        if (responseBody != null && responseBody.reusable() && bodySent && !owner.shuttingDown()) {
             try {
                 u.park(services);
             } catch (IOException e) {
@@ -753,7 +709,7 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
         if (request != null && !request.keepAlive()) {
             return "client asked to close";
         }
-        if (framing == ForwardHeads.Framing.CLOSE) {
+        if (responseBody != null && responseBody.framing() == ForwardHeads.Framing.CLOSE) {
             return "close-delimited response";
         }
         return "response before the request body ended";
@@ -768,7 +724,7 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
      */
     private void upstreamFailed(String why) {
         if (!answered && clientHead == null && upstream != null && upstream.reuses > 0 && !request.hasBody()
-                && response != null && framing == null) {
+                && response != null && responseBody == null) {
             Upstream stale = upstream;
             upstream = null;
             upstreamInterest = null;
@@ -986,23 +942,6 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
     @Override
     public boolean isReleased() {
         return phase == Phase.CLOSED;
-    }
-
-    /** A {@code Content-Length} value, or a list of equal ones; -1 when malformed or ambiguous. */
-    static long contentLength(String joined) {
-        long n = -1;
-        for (String part : joined.split(",", -1)) {
-            String p = part.strip();
-            if (p.isEmpty() || p.length() > 18 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                return -1;
-            }
-            long v = Long.parseLong(p);
-            if (n >= 0 && v != n) {
-                return -1;
-            }
-            n = v;
-        }
-        return n;
     }
 
     /** {@code bytes} after what is left of {@code pending} (heap buffers: heads are small). */
