@@ -233,6 +233,23 @@ class PlainHttpTest {
         }
     }
 
+    @Test
+    void shouldForwardAnHttp10RequestAsHttp10AndCloseAfterIt() throws Exception {
+        start(new Origin(r -> new Origin.Reply("HTTP/1.0 200 OK\r\n\r\nold style".getBytes(StandardCharsets.US_ASCII),
+                true)));
+        try (ProxyClient c = new ProxyClient(proxy)) {
+            c.send("GET " + url("/old") + " HTTP/1.0\r\n\r\n");
+            InputStream in = c.socket.getInputStream();
+            HttpReplies.Reply r = HttpReplies.read(in);
+            assertEquals("old style", r.text());
+            assertEquals("close", r.header("connection"));
+            assertEquals("1.0 fyntr", r.header("via"));
+        }
+        Origin.Request got = origin.take();
+        assertEquals("GET /old HTTP/1.0", got.requestLine(), "an HTTP/1.0 client's request stays HTTP/1.0");
+        assertEquals("1.0 fyntr", got.header("via"));
+    }
+
     static byte[] random(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
