@@ -17,7 +17,11 @@ import java.util.Map;
  */
 final class ResponseHead {
 
-    static final int MAX_HEAD_BYTES = 64 * 1024;
+    /**
+     * The largest response head: one buffer's worth, twice nginx's default {@code proxy_buffer_size}. It is heap held
+     * while the head arrives, so it bounds what a slow origin can make each connection hold.
+     */
+    static final int MAX_HEAD_BYTES = 16 * 1024;
     static final int MAX_FIELDS = 200;
 
     enum Result { NEED_MORE, COMPLETE, FAILED }
@@ -47,6 +51,7 @@ final class ResponseHead {
             if (b == '\n' && endsHead()) {
                 complete = true;
                 parse();
+                bytes = null; // parsed: only the fields are kept
             }
         }
         return error != null ? Result.FAILED : complete ? Result.COMPLETE : Result.NEED_MORE;

@@ -28,14 +28,6 @@ public record HandshakeServices(LoopContext loop, DestinationPolicy policy, Thre
                                 Duration resolveTimeout, Duration connectTimeout, int maxConnections,
                                 DestinationPolicy plainPolicy) {
 
-    /** A proxy without plain-HTTP forwarding: its plain policy is never asked. */
-    public HandshakeServices(LoopContext loop, DestinationPolicy policy, ThreatGuard threats, NameResolver resolver,
-                             Dialers dialers, Duration handshakeTimeout, Duration resolveTimeout,
-                             Duration connectTimeout, int maxConnections) {
-        this(loop, policy, threats, resolver, dialers, handshakeTimeout, resolveTimeout, connectTimeout,
-                maxConnections, policy);
-    }
-
     /**
      * The checks made before any lookup: the destination port (plain-HTTP requests have their own ports), then the
      * threat feeds on the host name. {@code null} when both pass, else the refusal.
