@@ -11,10 +11,10 @@ import dev.fyntr.transport.nio.internal.loop.IoHandler;
 import dev.fyntr.transport.nio.internal.loop.KeyInterest;
 import dev.fyntr.transport.nio.internal.net.Formats;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
-import dev.fyntr.transport.nio.internal.policy.DestinationPolicy;
 import dev.fyntr.transport.nio.internal.shaping.DownloadShaper;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -339,11 +339,13 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
     private void connect() {
         Upstream pooled = services.pool.take(request.target().authority());
         if (pooled != null) {
-            // The addresses were judged when it was dialled; the policy may since have been... the same policy:
-            // judged again, cheaply, so that a pooled connection never outlives a rule it breaks.
-            DestinationPolicy.Decision d = handshakes.policy().check(request.target(),
-                    List.of(pooled.address.getAddress()));
-            if (d.failure() == null) {
+            // Its address passed the checks when it was dialled, perhaps for another client: the address checks
+            // run again (cheap, no lookup), so that a reused connection is judged as a new one would be.
+            List<InetAddress> address = List.of(pooled.address.getAddress());
+            boolean allowed = handshakes.threats().checkAddresses(request.target(), address,
+                    owner.clientAddress()) == null
+                    && handshakes.policy().check(request.target(), address).failure() == null;
+            if (allowed) {
                 try {
                     startExchange(pooled);
                 } catch (IOException e) {
@@ -351,6 +353,7 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
                 }
                 return;
             }
+            // Dialled again below, so that the refusal is the one a new connection gets, with its message.
             pooled.close();
         }
         dial();
