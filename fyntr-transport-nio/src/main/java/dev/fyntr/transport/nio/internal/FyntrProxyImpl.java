@@ -173,6 +173,13 @@ public final class FyntrProxyImpl implements FyntrProxy {
         if (socks5Address != null) {
             LOG.info("SOCKS5 listening on {} (no authentication, CONNECT only)", Formats.endpoint(socks5Address));
         }
+        if (config.plainHttp().enabled()) {
+            StringBuilder ports = new StringBuilder();
+            for (int p : config.plainHttp().ports()) {
+                ports.append(ports.length() == 0 ? "" : ",").append(p);
+            }
+            LOG.info("plain-HTTP forwarding on (HTTP_PROXY): ports {}, same ranges as CONNECT", ports);
+        }
         if (threats.hasFeeds()) {
             LOG.info("{}", threats.describe());
         }
