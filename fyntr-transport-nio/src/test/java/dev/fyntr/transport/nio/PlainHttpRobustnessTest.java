@@ -167,6 +167,31 @@ class PlainHttpRobustnessTest {
     }
 
     @Test
+    void shouldShapeRequestAndResponseBodiesWithTheRateCaps() throws Exception {
+        byte[] data = PlainHttpTest.random(2 << 20, 6);
+        Origin origin = closer.add(new Origin(r -> {
+            byte[] head = ("HTTP/1.1 200 OK\r\nContent-Length: " + data.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            byte[] all = new byte[head.length + data.length];
+            System.arraycopy(head, 0, all, 0, head.length);
+            System.arraycopy(data, 0, all, head.length, data.length);
+            return new Origin.Reply(all, false);
+        }));
+        FyntrProxy proxy = closer.add(Fixtures.proxyTo(origin.port()).maxRate(2_000_000).maxDownloadRate(2_000_000)
+                .start());
+        try (ProxyClient c = new ProxyClient(proxy)) {
+            c.send("POST http://127.0.0.1:" + origin.port() + "/ HTTP/1.1\r\nContent-Length: " + data.length
+                    + "\r\n\r\n");
+            c.send(data);
+            assertEquals(data.length, HttpReplies.read(c.socket.getInputStream()).body().length);
+        }
+        ShapingStats s = proxy.stats().shaping();
+        // Counters, not timings: the body waited for upload tokens, the response for download tokens.
+        assertTrue(s.uploadDelayedBytes() > 0 && s.uploadThrottles() > 0, s.toString());
+        assertTrue(s.downloadThrottles() > 0, s.toString());
+    }
+
+    @Test
     void shouldKeepPooledConnectionsAcrossClientsAndCloseThemAtShutdown() throws Exception {
         Origin origin = closer.add(Origin.echoing());
         FyntrProxy proxy = Fixtures.proxyTo(origin.port()).shutdownGrace(Duration.ofSeconds(10)).start();
