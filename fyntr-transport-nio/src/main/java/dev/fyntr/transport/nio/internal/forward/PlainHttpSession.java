@@ -117,7 +117,7 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
     private long down;
 
     /**
-     * @param owner the client connection, whose first request the handshake has parsed, checked and dialled
+     * @param owner the client connection, whose first request the handshake has parsed and checked (see {@link #start})
      */
     public PlainHttpSession(ForwardServices services, Owner owner) {
         this.services = services;
