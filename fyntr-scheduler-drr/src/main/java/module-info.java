@@ -9,5 +9,6 @@ module dev.fyntr.scheduler.drr {
 
     exports dev.fyntr.scheduler.drr;
 
-    provides dev.fyntr.api.spi.SchedulerProvider with dev.fyntr.scheduler.drr.DrrSchedulerProvider;
+    provides dev.fyntr.api.spi.SchedulerProvider with dev.fyntr.scheduler.drr.DrrSchedulerProvider,
+            dev.fyntr.scheduler.drr.WeightedDrrSchedulerProvider;
 }

@@ -5,6 +5,7 @@
 module dev.fyntr.transport.nio {
     requires transitive dev.fyntr.api;
     requires org.slf4j;
+    requires java.management; // the proxy's MBean (FyntrProxyMXBean)
     requires jdk.management; // UnixOperatingSystemMXBean: the open-file limit for the FD guard
     exports dev.fyntr.transport.nio;
 }

@@ -2,15 +2,7 @@ package dev.fyntr.api;
 
 import dev.fyntr.api.spi.SchedulerProvider;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
-import java.util.TreeSet;
 
 /**
  * Finds {@link SchedulerProvider}s. This is the one place where the lookup order is defined:
@@ -47,30 +39,26 @@ public final class Schedulers {
      * @throws IllegalStateException     if two providers claim that name
      */
     public static SchedulerProvider provider(String name) {
-        String wanted = resolveName(name);
-        List<SchedulerProvider> matches = new ArrayList<>();
-        Map<String, List<SchedulerProvider>> all = discover();
-        List<SchedulerProvider> named = all.get(wanted);
-        if (named != null) {
-            matches.addAll(named);
-        }
-        if (matches.isEmpty()) {
-            throw new UnknownSchedulerException(wanted, new TreeSet<>(all.keySet()));
-        }
-        if (matches.size() > 1) {
-            StringBuilder classes = new StringBuilder();
-            for (SchedulerProvider p : matches) {
-                classes.append(classes.length() == 0 ? "" : ", ").append(describe(p));
-            }
-            throw new IllegalStateException("more than one scheduler provider is named '" + wanted + "': "
-                    + classes + "; remove one of them from the class path or module path");
-        }
-        return matches.get(0);
+        return catalog().provider(name);
     }
 
     /** The names of every provider that loads, sorted; duplicates appear once. */
     public static List<String> availableNames() {
-        return List.copyOf(new TreeSet<>(discover().keySet()));
+        return catalog().names();
+    }
+
+    /**
+     * What the default lookup finds: {@link SchedulerCatalog#load} with the thread's context class loader (the
+     * system class loader when it has none). Providers that fail to load are logged (one warning each, the stack
+     * trace at debug) and left out.
+     */
+    public static SchedulerCatalog catalog() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        SchedulerCatalog catalog = SchedulerCatalog.load(context != null ? context : ClassLoader.getSystemClassLoader());
+        for (String problem : catalog.problems()) {
+            LOG.log(System.Logger.Level.WARNING, "skipping: " + problem);
+        }
+        return catalog;
     }
 
     /**
@@ -88,40 +76,4 @@ public final class Schedulers {
         return DEFAULT_NAME;
     }
 
-    /** "class (module m)" or "class (class path)", to tell a user which jar a provider came from. */
-    static String describe(SchedulerProvider provider) {
-        Module module = provider.getClass().getModule();
-        return provider.getClass().getName()
-                + (module.isNamed() ? " (module " + module.getName() + ")" : " (class path)");
-    }
-
-    private static Map<String, List<SchedulerProvider>> discover() {
-        Map<String, List<SchedulerProvider>> byName = new LinkedHashMap<>();
-        ServiceLoader<SchedulerProvider> loader = ServiceLoader.load(SchedulerProvider.class);
-        var iterator = loader.iterator();
-        // Bounded: each step either yields a provider, reports and skips a broken one, or ends.
-        for (int guard = 0; guard < 10_000; guard++) {
-            SchedulerProvider provider;
-            try {
-                if (!iterator.hasNext()) {
-                    break;
-                }
-                provider = iterator.next();
-            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-                LOG.log(System.Logger.Level.WARNING,
-                        "skipping a scheduler provider that failed to load: " + e.getMessage(), e);
-                continue;
-            }
-            String providerName;
-            try {
-                providerName = Objects.requireNonNull(provider.name(), "name()");
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING,
-                        "skipping scheduler provider " + describe(provider) + ": name() failed: " + e, e);
-                continue;
-            }
-            byName.computeIfAbsent(providerName, k -> new ArrayList<>(1)).add(provider);
-        }
-        return Collections.unmodifiableMap(byName);
-    }
 }

@@ -20,6 +20,10 @@ import java.util.Set;
  */
 class ProviderDiscoveryTest {
 
+    /** Where the test providers' classes are: the origin a catalog names. */
+    private static final String TARGET_TEST_CLASSES = java.nio.file.Path.of("target", "test-classes")
+            .toAbsolutePath().toString();
+
     /** Set by the POM per execution: whether the tests run on the module path. */
     static final String EXPECT_MODULE_PATH = "fyntr.test.modulePath";
 
@@ -94,13 +98,26 @@ class ProviderDiscoveryTest {
     @Test
     void shouldRefuseToGuessBetweenTwoProvidersWithOneName() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Schedulers.provider("twin"));
+        String classes = TARGET_TEST_CLASSES;
         assertEquals("more than one scheduler provider is named 'twin': "
-                + "dev.fyntr.api.TestProviders$TwinOne (class path), dev.fyntr.api.TestProviders$TwinTwo (class path);"
-                + " remove one of them from the class path or module path", e.getMessage());
+                + "dev.fyntr.api.TestProviders$TwinOne (class path, " + classes + "), "
+                + "dev.fyntr.api.TestProviders$TwinTwo (class path, " + classes + ");"
+                + " remove one of them from the class path, module path or plug-in path", e.getMessage());
     }
 
     @Test
     void shouldDescribeAClassPathProviderAsSuch() {
-        assertEquals("dev.fyntr.api.TestProviders$Beta (class path)", Schedulers.describe(new TestProviders.Beta()));
+        assertEquals("class path, " + TARGET_TEST_CLASSES, SchedulerCatalog.origin(new TestProviders.Beta()));
+    }
+
+    @Test
+    void shouldReportABrokenProviderInOneLineAndKeepTheOthers() {
+        SchedulerCatalog catalog = Schedulers.catalog();
+        assertEquals(LOADABLE, catalog.names());
+        assertFalse(catalog.problems().isEmpty());
+        for (String problem : catalog.problems()) {
+            assertFalse(problem.contains("\n"), problem);
+            assertFalse(problem.contains("\tat "), problem);
+        }
     }
 }

@@ -41,6 +41,46 @@ final class Converters {
         }
     }
 
+    /** {@code --metrics-port}: {@code off} (-1) or 0 (any free port) to 65535. */
+    static final class MetricsPort implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (value != null && value.strip().equalsIgnoreCase("off")) {
+                return -1;
+            }
+            return integer(value, 0, 65535, "a port number 0-65535 (0 = any free port), or off");
+        }
+    }
+
+    /** A flag that is {@code on} or {@code off} (a boolean field would make picocli treat it as a switch). */
+    enum Toggle {
+        ON, OFF;
+
+        boolean on() {
+            return this == ON;
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** {@code on} or {@code off}, in any case. */
+    static final class OnOff implements ITypeConverter<Toggle> {
+        @Override
+        public Toggle convert(String value) {
+            String s = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+            if (s.equals("on")) {
+                return Toggle.ON;
+            }
+            if (s.equals("off")) {
+                return Toggle.OFF;
+            }
+            throw new TypeConversionException(Units.quote(value) + " is not on or off; accepted: on|off");
+        }
+    }
+
     /** A destination port in a comma list, 1 to 65535. */
     static final class DestinationPort implements ITypeConverter<Integer> {
         @Override
@@ -253,6 +293,25 @@ final class Converters {
         }
     }
 
+    /** One file path for {@code --auth-file}. */
+    static final class AuthFile implements ITypeConverter<Path> {
+        private static final String FORMS = "a file path (e.g. /etc/fyntr/users)";
+
+        @Override
+        public Path convert(String value) {
+            String s = value == null ? "" : value.strip();
+            if (s.isEmpty()) {
+                throw new TypeConversionException(Units.quote(value) + " is empty; accepted: " + FORMS);
+            }
+            try {
+                return Path.of(s);
+            } catch (InvalidPathException e) {
+                throw new TypeConversionException(Units.quote(value) + " is not a file path (" + e.getReason()
+                        + "); accepted: " + FORMS);
+            }
+        }
+    }
+
     /** {@code warn} or {@code block}, in any case. */
     static final class ThreatActionConverter implements ITypeConverter<ThreatAction> {
         @Override
@@ -337,12 +396,19 @@ final class Converters {
     /** Digits are {@code 0-9} only (never {@code Character.isDigit}: Arabic-Indic and full-width digits). */
     private static int integer(String value, int min, int max, String forms) {
         String s = value == null ? "" : value.strip();
-        if (s.isEmpty() || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        boolean negative = s.length() > 1 && s.charAt(0) == '-';
+        String digits = negative ? s.substring(1) : s;
+        if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new TypeConversionException(Units.quote(value) + " is not a whole number; accepted: " + forms);
         }
-        long n = s.length() > 18 ? Long.MAX_VALUE : Long.parseLong(s);
-        if (n < min || n > max) {
-            throw new TypeConversionException(Units.quote(value) + " is out of range; accepted: " + forms);
+        long n = digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
+        if (negative || n < min) {
+            throw new TypeConversionException(Units.quote(value) + " is too small: it must be at least " + min
+                    + "; accepted: " + forms);
+        }
+        if (n > max) {
+            throw new TypeConversionException(Units.quote(value) + " is too large: it must be at most " + max
+                    + "; accepted: " + forms);
         }
         return (int) n;
     }

@@ -4,8 +4,12 @@ import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Takes option defaults from {@code FYNTR_<NAME>} variables of an environment map, which is the real process
@@ -18,6 +22,13 @@ import java.util.Map;
  * variables after parsing instead.
  */
 final class EnvironmentDefaults implements IDefaultValueProvider {
+
+    /**
+     * {@code FYNTR_*} variables that launchers read, not the command: they have no flag. A launcher that reads a new
+     * one adds it here, so that the command does not warn about it. Every flag's variable is known already (derived
+     * from the options).
+     */
+    static final Set<String> LAUNCHER_VARIABLES = Set.of("FYNTR_JAVA_OPTS");
 
     private final Map<String, String> env;
 
@@ -57,5 +68,58 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
             return null;
         }
         return lookup((OptionSpec) argSpec);
+    }
+
+    /**
+     * One warning per {@code FYNTR_*} variable of {@code env} that is neither an option's nor a launcher's, with the
+     * nearest known name when one is close (a typo such as {@code FYNTR_PORTT}): such a variable is ignored, and
+     * silence would hide the mistake.
+     */
+    static List<String> unknownVariables(Map<String, String> env, picocli.CommandLine commandLine) {
+        TreeSet<String> known = new TreeSet<>(LAUNCHER_VARIABLES);
+        for (OptionSpec option : commandLine.getCommandSpec().options()) {
+            if (hasVariable(option)) {
+                known.add(variableName(option));
+            }
+        }
+        List<String> warnings = new ArrayList<>();
+        for (String name : new TreeSet<>(env.keySet())) {
+            if (!name.startsWith("FYNTR_") || known.contains(name)) {
+                continue;
+            }
+            String nearest = null;
+            int best = Integer.MAX_VALUE;
+            for (String candidate : known) {
+                int d = distance(name, candidate);
+                if (d < best) {
+                    best = d;
+                    nearest = candidate;
+                }
+            }
+            boolean close = nearest != null && best <= Math.max(2, nearest.length() / 4);
+            warnings.add(name + " is not a fyntr variable and is ignored" + (close ? "; did you mean " + nearest + "?"
+                    : "; see fyntr --help for the FYNTR_<OPTION> variables"));
+        }
+        return warnings;
+    }
+
+    /** Levenshtein distance; the names are short, so the plain O(n·m) table is fine. */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 }

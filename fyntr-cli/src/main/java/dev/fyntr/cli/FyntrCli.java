@@ -1,6 +1,9 @@
 package dev.fyntr.cli;
 
+import dev.fyntr.api.SchedulerCatalog;
+import dev.fyntr.api.Schedulers;
 import dev.fyntr.api.UnknownSchedulerException;
+import dev.fyntr.api.spi.SchedulerProvider;
 import dev.fyntr.transport.nio.FyntrProxy;
 import dev.fyntr.transport.nio.FyntrProxyBuilder;
 import dev.fyntr.transport.nio.ProxyDefaults;
@@ -26,6 +29,8 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,6 +102,9 @@ public final class FyntrCli {
     }
 
     static int run(String[] args, Context ctx) {
+        if (args.length > 0 && args[0].equals(Passwd.NAME)) {
+            return Passwd.run(args, Passwd.Input.system(), ctx.out(), ctx.err());
+        }
         try {
             return runChecked(args, ctx);
         } catch (UsageException e) {
@@ -168,15 +176,48 @@ public final class FyntrCli {
             commandLine.printVersionHelp(ctx.out());
             return EXIT_OK;
         }
+        for (String warning : EnvironmentDefaults.unknownVariables(ctx.env(), commandLine)) {
+            ctx.err().println("fyntr: warning: " + warning);
+        }
+        SchedulerCatalog catalog;
+        try {
+            Plugins plugins = Plugins.load(options.pluginPath, Plugins.defaultDir());
+            for (String warning : plugins.warnings()) {
+                ctx.err().println("fyntr: warning: " + warning);
+            }
+            catalog = plugins.catalog();
+        } catch (Plugins.PluginException e) {
+            if (e.badPath) {
+                throw new UsageException("invalid value for " + sources.of("--plugin-path") + ": " + e.getMessage());
+            }
+            return failure(ctx, e.getMessage(), null, options.logLevel);
+        }
+        for (String problem : catalog.problems()) {
+            ctx.err().println("fyntr: warning: " + problem + "; skipped");
+        }
+        if (options.listSchedulers) {
+            listSchedulers(catalog, ctx.out());
+            return EXIT_OK;
+        }
+        SchedulerProvider provider = provider(catalog, options, sources);
+        if (options.weight != null && !options.weight.isBlank() && "drr".equals(provider.name())) {
+            throw new UsageException(sources.of("--weight") + " needs --scheduler wdrr (or a plug-in that reads "
+                    + "weights); drr gives every flow the same quantum");
+        }
 
         InetAddress bind = resolveBind(options.bind, "--bind", "--port", ctx.resolver(), sources);
         InetAddress socks5Bind = options.socks5Bind == null || options.socks5Bind.isBlank() ? null
                 : resolveBind(options.socks5Bind, "--socks5-bind", "--socks5-port", ctx.resolver(), sources);
+        // Checked even while --metrics-port is off: a typo should not wait until the port is turned on.
+        InetAddress metricsAddress = resolveBind(options.metricsBind, "--metrics-bind", "--metrics-port",
+                ctx.resolver(), sources);
+        InetAddress metricsBind = options.metricsPort < 0 ? null : metricsAddress;
+        requireAuthentication(options, bind, socks5Bind, sources);
         // Before the check: it loads the threat feeds, whose loader logs the rules it skips.
-        Logging.configure(options.logLevel);
+        Logging.configure(options.logLevel, options.accessLog.on());
         ProxySettings settings;
         try {
-            settings = check(configure(options, bind, socks5Bind), options, sources);
+            settings = check(configure(options, bind, socks5Bind).scheduler(provider), options, sources);
         } catch (ThreatFeedException e) {
             // The loader's message names the file and what failed; a dry run and a start print the same.
             return failure(ctx, e.getMessage(), e, options.logLevel);
@@ -189,10 +230,72 @@ public final class FyntrCli {
             InetSocketAddress socks5 = options.socks5Port < 0 ? null
                     : new InetSocketAddress(socks5Bind == null ? bind : socks5Bind, options.socks5Port);
             ctx.out().println("fyntr " + Version.get() + " would listen on " + hostPort(settings.listenAddress())
-                    + " (" + summary(options, settings.schedulerName(), socks5) + "); dry run, not listening");
+                    + " (" + summary(options, settings.schedulerName(), settings.schedulerDescription(), socks5)
+                    + "); dry run, not listening");
             return EXIT_OK;
         }
-        return serve(settings, options, ctx);
+        return serve(settings, options, metricsBind, ctx);
+    }
+
+    /** {@code --list-schedulers}: one line per provider, sorted by name: name, description, origin. */
+    static void listSchedulers(SchedulerCatalog catalog, PrintWriter out) {
+        List<SchedulerCatalog.Entry> entries = new ArrayList<>(catalog.entries());
+        entries.sort(Comparator.comparing(SchedulerCatalog.Entry::name));
+        int width = entries.stream().mapToInt(e -> e.name().length()).max().orElse(0);
+        for (SchedulerCatalog.Entry e : entries) {
+            String description;
+            try {
+                description = e.provider().description();
+            } catch (RuntimeException | LinkageError t) {
+                description = "(its description failed: " + t + ")";
+            }
+            out.println(String.format(Locale.ROOT, "%-" + width + "s  %s  [%s]", e.name(), description,
+                    e.origin()));
+        }
+        if (entries.isEmpty()) {
+            out.println("no scheduler found (is fyntr-scheduler-drr on the module path or class path?)");
+        }
+    }
+
+    /**
+     * The provider the flags ask for: {@code --scheduler} (or its variable), else {@code -Dfyntr.scheduler}, else
+     * {@code drr}; an unknown name is a usage error naming where it came from and the names found.
+     */
+    static SchedulerProvider provider(SchedulerCatalog catalog, FyntrCommand o, Sources sources)
+            throws UsageException {
+        try {
+            // As the builder takes names: trimmed, any case.
+            return catalog.provider(o.scheduler == null ? null : o.scheduler.strip().toLowerCase(Locale.ROOT));
+        } catch (UnknownSchedulerException e) {
+            String hint = "; a plug-in jar is loaded with --plugin-path JAR (see --list-schedulers)";
+            if (o.scheduler != null && !o.scheduler.isBlank()) {
+                throw new UsageException("invalid value for " + sources.of("--scheduler") + ": " + e.getMessage()
+                        + hint);
+            }
+            String property = System.getProperty(Schedulers.PROPERTY);
+            if (property != null && !property.isBlank()) {
+                throw new UsageException("invalid value for -D" + Schedulers.PROPERTY + ": " + e.getMessage() + hint);
+            }
+            throw e; // the default is missing: a broken installation, not a usage error
+        }
+    }
+
+    /**
+     * {@code --require-auth}: a listener on a non-loopback address without {@code --auth-file} is an error rather
+     * than the builder's warning.
+     */
+    static void requireAuthentication(FyntrCommand o, InetAddress bind, InetAddress socks5Bind, Sources sources)
+            throws UsageException {
+        if (!o.requireAuth || o.authFile != null) {
+            return;
+        }
+        InetAddress open = !bind.isLoopbackAddress() ? bind
+                : o.socks5Port >= 0 && socks5Bind != null && !socks5Bind.isLoopbackAddress() ? socks5Bind : null;
+        if (open != null) {
+            throw new UsageException(sources.of("--require-auth") + ": listening on " + open.getHostAddress()
+                    + ", which is not a loopback address, needs --auth-file FILE (make its lines with 'fyntr passwd "
+                    + "USER'); or listen on 127.0.0.1");
+        }
     }
 
     /**
@@ -226,7 +329,11 @@ public final class FyntrCli {
                 .maxDownloadRate(o.maxDownloadRate)
                 .maxConnectRate(o.maxConnectRate)
                 .threatFeedFiles(o.threatFeedFiles.toArray(Path[]::new))
-                .threatAction(o.threatAction);
+                .threatAction(o.threatAction)
+                .accessLog(o.accessLog.on());
+        if (o.authFile != null) {
+            builder.authFile(o.authFile);
+        }
         if (o.maxBufferMemory > 0) {
             builder.maxBufferMemory(o.maxBufferMemory); // else the builder's default, decided by the JVM's limits
         }
@@ -235,6 +342,9 @@ public final class FyntrCli {
         }
         if (socks5Bind != null) {
             builder.socks5Bind(socks5Bind); // without a port the builder's check refuses it
+        }
+        if (o.weight != null && !o.weight.isBlank()) {
+            builder.schedulerOption("weight", o.weight);
         }
         if (o.quantum.isAuto()) {
             builder.adaptiveQuantum();
@@ -260,6 +370,12 @@ public final class FyntrCli {
             // Its message lists the names found.
             throw new UsageException("invalid value for " + sources.of("--scheduler") + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
+            if (o.weight != null && e.getCause() instanceof IllegalArgumentException
+                    && String.valueOf(e.getMessage()).contains("refused its configuration")) {
+                // The scheduler's own words name the bad rule and the syntax.
+                throw new UsageException("invalid value for " + sources.of("--weight") + ": "
+                        + e.getCause().getMessage());
+            }
             throw new UsageException(refusal(e, o, sources));
         }
     }
@@ -278,11 +394,15 @@ public final class FyntrCli {
             return sources.of("--socks5-bind") + " is set but --socks5-port is not; the SOCKS5 listener is off "
                     + "unless a port is given (e.g. --socks5-port 1080)";
         }
+        if (o.authFile != null && String.valueOf(e.getMessage()).contains("auth file " + o.authFile)) {
+            return "invalid value for " + sources.of("--auth-file") + ": " + e.getMessage();
+        }
         // A refusal this command has no words for: the builder's message names the setting and its flag.
         return e.getMessage();
     }
 
-    private static int serve(ProxySettings settings, FyntrCommand options, Context ctx) {
+    /** @param metricsBind the resolved {@code --metrics-bind}, or null when {@code --metrics-port} is off */
+    private static int serve(ProxySettings settings, FyntrCommand options, InetAddress metricsBind, Context ctx) {
         Logger log = LoggerFactory.getLogger("fyntr");
         FyntrProxy proxy;
         try {
@@ -300,11 +420,31 @@ public final class FyntrCli {
             ctx.signals().proxyStopped();
         });
 
+        MetricsServer metrics = null;
+        if (metricsBind != null) {
+            InetSocketAddress at = new InetSocketAddress(metricsBind, options.metricsPort);
+            try {
+                metrics = MetricsServer.start(proxy, at);
+            } catch (IOException | RuntimeException e) {
+                proxy.close();
+                boolean inUse = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("in use");
+                return failure(ctx, "cannot serve metrics on " + hostPort(at) + ": " + e.getMessage()
+                        + (inUse ? "; stop the other process or choose another --metrics-port" : ""), e,
+                        options.logLevel);
+            }
+            log.info("metrics at http://{}/metrics, health at /healthz", hostPort(metrics.address()));
+        }
         Thread hook = null;
         try {
+            ctx.signals().onHangup(() -> {
+                log.info("SIGHUP: reloading{}{}", options.authFile == null ? "" : " the auth file",
+                        options.threatFeedFiles.isEmpty() ? "" : (options.authFile == null ? "" : " and")
+                                + " the threat feeds");
+                proxy.reload();
+            });
             boolean handlers = ctx.installOsSignalHandlers() && ctx.signals().installOsHandlers();
             if (ctx.installOsSignalHandlers()) {
-                // Also covers SIGHUP, and SIGINT/SIGTERM when the handlers could not be installed.
+                // Covers SIGINT/SIGTERM (and SIGHUP) when the handlers could not be installed.
                 hook = new Thread(proxy::close, "fyntr-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 if (!handlers) {
@@ -314,7 +454,8 @@ public final class FyntrCli {
             }
             // The transport logged "fyntr <version> listening on …" and the warnings of the builder's check
             // (non-loopback bind, open-file limit, SPEC §9); the command adds the settings it was given.
-            log.info("settings: {}", summary(options, proxy.schedulerName(), proxy.socks5Address().orElse(null)));
+            log.info("settings: {}", summary(options, proxy.schedulerName(), settings.schedulerDescription(),
+                    proxy.socks5Address().orElse(null)));
             ctx.started().accept(proxy);
             ctx.signals().awaitSignalOrStop();
             if (ctx.signals().firstSignal() == null) {
@@ -336,6 +477,9 @@ public final class FyntrCli {
             return failure(ctx, e.toString(), e, options.logLevel);
         } finally {
             removeHook(hook);
+            if (metrics != null) {
+                metrics.close();
+            }
         }
     }
 
@@ -347,9 +491,17 @@ public final class FyntrCli {
             return inUse ? "SOCKS5 port " + options.socks5Port + " is already in use; stop the other process or "
                     + "choose another --socks5-port" : message;
         }
-        return inUse ? "port " + options.port + " is already in use on " + bind.getHostAddress()
-                + "; stop the other process or choose another --port"
-                : "cannot listen on " + hostPort(bind, options.port) + ": " + e.getMessage();
+        if (inUse) {
+            return "port " + options.port + " is already in use on " + bind.getHostAddress()
+                    + "; stop the other process or choose another --port";
+        }
+        // The transport's message names the address already.
+        String line = message.startsWith("cannot listen") ? message
+                : "cannot listen on " + hostPort(bind, options.port) + ": " + message;
+        return message.toLowerCase(Locale.ROOT).contains("assign requested address")
+                ? line + "; " + bind.getHostAddress() + " is not an address of this machine: give one of its "
+                        + "addresses to --bind, 127.0.0.1, or 0.0.0.0 for all"
+                : line;
     }
 
     private static void removeHook(Thread hook) {
@@ -433,24 +585,25 @@ public final class FyntrCli {
     }
 
     /**
-     * The part of the startup line after the address: scheduler, limits (connections, per client, the memory
+     * The part of the startup line after the address: the scheduler with what its provider says of its settings
+     * ({@code drr (quantum auto, sparse-flow priority on)}), limits (connections, per client, the memory
      * budget, name lookups), timeouts, policy, then rate caps, threat feeds and SOCKS5 when set.
      *
      * @param socks5 the SOCKS5 listen address ({@code --socks5-port} on), or {@code null}
      */
-    static String summary(FyntrCommand o, String schedulerName, InetSocketAddress socks5) {
+    static String summary(FyntrCommand o, String schedulerName, String schedulerDescription,
+                          InetSocketAddress socks5) {
         TreeSet<Integer> ports = new TreeSet<>(o.allowPorts);
         if (!o.noDefaultAllowPort) {
             ports.add(ProxyDefaults.DEFAULT_ALLOWED_PORT);
         }
         return "scheduler " + schedulerName
+                + (schedulerDescription.equals(schedulerName) ? "" : " (" + schedulerDescription + ")")
                 + ", max " + (o.maxConnections == 0 ? "unlimited" : String.valueOf(o.maxConnections)) + " connections"
                 + " (" + (o.maxConnectionsPerClient == 0 ? "unlimited" : String.valueOf(o.maxConnectionsPerClient))
                 + " per client)"
                 + ", buffer memory " + Units.formatMemory(bufferMemory(o))
                 + ", name lookups " + o.maxNameLookups + " (" + o.maxNameLookupsPerClient + " per client)"
-                + ", quantum " + o.quantum
-                + ", sparse-flow priority " + (o.noSparsePriority ? "off" : "on")
                 + ", idle timeout " + (o.idleTimeout.isZero() ? "never" : Units.formatDuration(o.idleTimeout))
                 + ", handshake timeout " + Units.formatDuration(o.handshakeTimeout)
                 + ", connect timeout " + Units.formatDuration(o.connectTimeout)
@@ -465,7 +618,10 @@ public final class FyntrCli {
                 + (o.threatFeedFiles.isEmpty() ? "" : "; threat feeds " + o.threatFeedFiles.stream()
                         .map(Path::toString).collect(Collectors.joining(",")) + " (action "
                         + o.threatAction.name().toLowerCase(Locale.ROOT) + ")")
-                + (socks5 == null ? "" : "; SOCKS5 on " + hostPort(socks5));
+                + (socks5 == null ? "" : "; SOCKS5 on " + hostPort(socks5))
+                + (o.metricsPort < 0 ? "" : "; metrics port " + o.metricsPort + " on " + o.metricsBind)
+                + (o.accessLog.on() ? "" : "; access log off")
+                + (o.authFile == null ? "" : "; auth file " + o.authFile);
     }
 
     /** The memory budget the proxy gets: {@code --max-buffer-memory}, else the builder's default for this JVM. */

@@ -45,16 +45,22 @@ import java.util.List;
             "  2  bad usage: an unknown option or a bad value",
             "",
             "SIGINT/SIGTERM stop accepting and let open tunnels finish for --shutdown-grace,",
-            "then exit 0; a second signal exits at once."})
+            "then exit 0; a second signal exits at once. SIGHUP re-reads --auth-file and the",
+            "threat feeds (a bad file is not used; the log says why).",
+            "",
+            "fyntr passwd USER [--iterations N] reads a password from standard input and",
+            "prints the line to add to --auth-file."})
 final class FyntrCommand {
 
     static final String GROUP_LISTENER = "Listener";
+    static final String GROUP_AUTH = "Authentication";
     static final String GROUP_LIMITS = "Limits and timeouts";
     static final String GROUP_SCHEDULING = "Scheduling";
     static final String GROUP_SHAPING = "Rate shaping";
     static final String GROUP_POLICY = "Destination policy";
     static final String GROUP_THREATS = "Threat feeds";
     static final String GROUP_SOCKS5 = "SOCKS5";
+    static final String GROUP_METRICS = "Metrics and access log";
     static final String GROUP_OTHER = "Logging and other";
 
     /**
@@ -67,8 +73,8 @@ final class FyntrCommand {
     // ---- Listener
 
     @Option(names = "--bind", paramLabel = "ADDR", defaultValue = ProxyDefaults.BIND_TEXT,
-            description = {"Listen address: an IP or a host name (no port). A non-loopback address logs a warning: "
-                + "there is no auth.",
+            description = {"Listen address: an IP or a host name (no port). A non-loopback address without "
+                + "--auth-file logs a warning (an error with --require-auth).",
                 "Env FYNTR_BIND, default ${DEFAULT-VALUE}."})
     String bind;
 
@@ -142,9 +148,30 @@ final class FyntrCommand {
     // ---- Scheduling
 
     @Option(names = "--scheduler", paramLabel = "NAME",
-            description = {"Scheduler, by provider name (found with ServiceLoader).",
+            description = {"Scheduler, by provider name (found with ServiceLoader): drr, wdrr, or a plug-in's; "
+                + "--list-schedulers shows them.",
                 "Env FYNTR_SCHEDULER, default " + Schedulers.DEFAULT_NAME + " (or -D" + Schedulers.PROPERTY + ")."})
     String scheduler;
+
+    @Option(names = "--weight", paramLabel = "RULES",
+            description = {"wdrr's weights: PATTERN=WEIGHT,... where PATTERN is a host, *.DOMAIN, port:N or *, and "
+                + "WEIGHT 0.01-100 scales that flow's quantum; the first matching rule counts, others get 1 "
+                + "(e.g. 'registry.example=4,*.internal=0.5,port:22=8').",
+                "Env FYNTR_WEIGHT, default none."})
+    String weight;
+
+    @Option(names = "--plugin-path", paramLabel = "PATH[:PATH...]",
+            description = {"Scheduler plug-ins: jars, or directories of jars, separated by ':' (';' on Windows); "
+                + "loaded as modules (or from the class path with the fat jar), besides the plugins/ directory "
+                + "of the installation.",
+                "Env FYNTR_PLUGIN_PATH, default none."})
+    String pluginPath;
+
+    @Option(names = "--list-schedulers",
+            description = {"Print every scheduler found (built in, plug-ins) with its description and where it "
+                + "came from, then exit 0.",
+                "Env FYNTR_LIST_SCHEDULERS (true/false), default off."})
+    boolean listSchedulers;
 
     @Option(names = "--quantum", paramLabel = "auto|BYTES", defaultValue = "auto",
             converter = Converters.QuantumConverter.class,
@@ -227,6 +254,21 @@ final class FyntrCommand {
                 "Env FYNTR_PLAIN_HTTP, default ${DEFAULT-VALUE}."})
     String plainHttp; // "on" or "off", as the converter spells them (a boolean field would make it a switch)
 
+    // ---- Authentication
+
+    @Option(names = "--auth-file", paramLabel = "F", converter = Converters.AuthFile.class,
+            description = {"Require clients to authenticate with a user and password of this file: one user:hash "
+                + "line each, made by 'fyntr passwd USER' (HTTP Proxy-Authorization: Basic, SOCKS5 username/password)."
+                + " Re-read on SIGHUP.",
+                "Env FYNTR_AUTH_FILE, default none."})
+    Path authFile;
+
+    @Option(names = "--require-auth",
+            description = {"Refuse to start when a listener is on a non-loopback address without --auth-file "
+                + "(instead of the warning).",
+                "Env FYNTR_REQUIRE_AUTH (true/false), default off."})
+    boolean requireAuth;
+
     // ---- Threat feeds
 
     @Option(names = "--threat-feed-file", paramLabel = "F", split = ",", converter = Converters.FeedFile.class,
@@ -246,7 +288,7 @@ final class FyntrCommand {
     // ---- SOCKS5
 
     @Option(names = "--socks5-port", paramLabel = "N", defaultValue = "off", converter = Converters.Socks5Port.class,
-            description = {"Also listen for SOCKS5 (no auth, CONNECT only) on this port, with the same policy, feeds "
+            description = {"Also listen for SOCKS5 (CONNECT only; username/password with --auth-file) on this port, with the same policy, feeds "
                 + "and limits; 0 = any free port (the chosen port is logged). off = no SOCKS5 listener.",
                 "Env FYNTR_SOCKS5_PORT, default ${DEFAULT-VALUE}."})
     int socks5Port; // -1 = off, as the builder's default
@@ -255,6 +297,27 @@ final class FyntrCommand {
             description = {"The SOCKS5 listen address (needs --socks5-port).",
                 "Env FYNTR_SOCKS5_BIND, default: the --bind address."})
     String socks5Bind; // null = the --bind address
+
+    // ---- Metrics and access log
+
+    @Option(names = "--metrics-port", paramLabel = "N", defaultValue = "off", converter = Converters.MetricsPort.class,
+            description = {"Serve Prometheus metrics at http://<metrics-bind>:N/metrics and a health check at /healthz "
+                + "(200 while accepting, 503 when stopping); 0 = any free port (the chosen port is logged). off = no "
+                + "metrics server.",
+                "Env FYNTR_METRICS_PORT, default ${DEFAULT-VALUE}."})
+    int metricsPort; // -1 = off
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = {"The metrics server's listen address (needs --metrics-port).",
+                "Env FYNTR_METRICS_BIND, default ${DEFAULT-VALUE}."})
+    String metricsBind;
+
+    @Option(names = "--access-log", paramLabel = "on|off", defaultValue = "on",
+            converter = Converters.OnOff.class,
+            description = {"One line per tunnel, refusal and aborted request on the log fyntr.access at info, whatever "
+                + "--log-level says (docs/operations.md).",
+                "Env FYNTR_ACCESS_LOG, default ${DEFAULT-VALUE}."})
+    Converters.Toggle accessLog;
 
     // ---- Logging and other
 
@@ -272,14 +335,17 @@ final class FyntrCommand {
     /** The help sections, in order, with the long names of the options each one lists. */
     static final List<List<String>> GROUPS = List.of(
             List.of(GROUP_LISTENER, "--bind", "--port"),
+            List.of(GROUP_AUTH, "--auth-file", "--require-auth"),
             List.of(GROUP_LIMITS, "--max-connections", "--max-connections-per-client", "--max-buffer-memory",
                     "--max-name-lookups", "--max-name-lookups-per-client", "--idle-timeout", "--handshake-timeout",
                     "--connect-timeout", "--shutdown-grace"),
-            List.of(GROUP_SCHEDULING, "--scheduler", "--quantum", "--no-sparse-priority"),
+            List.of(GROUP_SCHEDULING, "--scheduler", "--quantum", "--no-sparse-priority", "--weight", "--plugin-path",
+                    "--list-schedulers"),
             List.of(GROUP_SHAPING, "--max-rate", "--max-download-rate", "--max-connect-rate"),
             List.of(GROUP_POLICY, "--allow-port", "--no-default-allow-port", "--allow-cidr", "--deny-cidr",
                     "--allow-domain", "--sni-check", "--plain-http"),
             List.of(GROUP_THREATS, "--threat-feed-file", "--threat-action"),
             List.of(GROUP_SOCKS5, "--socks5-port", "--socks5-bind"),
+            List.of(GROUP_METRICS, "--metrics-port", "--metrics-bind", "--access-log"),
             List.of(GROUP_OTHER, "--log-level", "--dry-run", "--help", "--version"));
 }

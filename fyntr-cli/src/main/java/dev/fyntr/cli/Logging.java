@@ -14,8 +14,12 @@ final class Logging {
     private Logging() {
     }
 
-    static void configure(LogLevel level) {
+    /** @param accessLog whether {@code --access-log} is on: its logger then writes at INFO whatever the level */
+    static void configure(LogLevel level, boolean accessLog) {
         System.setProperty(PREFIX + "defaultLogLevel", level.toString());
+        if (accessLog) {
+            setIfAbsent("log.fyntr.access", "info");
+        }
         setIfAbsent("showDateTime", "true");
         setIfAbsent("dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
         setIfAbsent("showThreadName", "false");

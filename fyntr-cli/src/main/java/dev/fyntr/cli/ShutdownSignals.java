@@ -12,7 +12,8 @@ import java.util.function.IntConsumer;
 /**
  * SIGINT and SIGTERM for the running command: the first one asks for a graceful stop (the main thread wakes up and
  * closes the proxy with its grace period), a second one ends the process at once with status 128 + the signal's
- * number, as a shell reports a process killed by that signal.
+ * number, as a shell reports a process killed by that signal. SIGHUP re-reads the auth file and the threat feeds
+ * ({@link #onHangup}) and never stops the process.
  *
  * <p>Why not a {@code Runtime} shutdown hook alone: once the JVM has begun to shut down, a further SIGTERM only
  * makes the JVM's own handler call {@code System.exit} again, which blocks behind the running hooks, so a second
@@ -35,6 +36,7 @@ final class ShutdownSignals {
     private final AtomicReference<String> first = new AtomicReference<>();
     private final IntConsumer halt;
     private final Consumer<String> announce;
+    private volatile Runnable onHangup = () -> { };
 
     /**
      * @param halt     ends the process with a status; {@code Runtime.getRuntime()::halt} in production
@@ -45,8 +47,24 @@ final class ShutdownSignals {
         this.announce = announce;
     }
 
-    /** Called on the signal's thread (or by tests). Never blocks. */
+    /**
+     * What SIGHUP does (docs/auth.md#reloading): the proxy's reload. Runs on the signal's own thread, which may
+     * block for as long as the reload takes; whatever it throws is reported, never thrown on.
+     */
+    void onHangup(Runnable action) {
+        this.onHangup = action;
+    }
+
+    /** Called on the signal's thread (or by tests). Never blocks, except SIGHUP for its reload. */
     void signal(String name, int number) {
+        if (name.equals("HUP")) {
+            try {
+                onHangup.run();
+            } catch (RuntimeException e) {
+                announce.accept("fyntr: SIGHUP: reload failed: " + e);
+            }
+            return;
+        }
         if (received.incrementAndGet() == 1) {
             first.set("SIG" + name);
             requested.countDown();
@@ -85,9 +103,11 @@ final class ShutdownSignals {
     }
 
     /**
-     * Routes SIGINT and SIGTERM of this process to {@link #signal}. Process-wide, so only the real command calls it.
+     * Routes SIGINT, SIGTERM and SIGHUP of this process to {@link #signal}. Process-wide, so only the real command
+     * calls it.
      *
-     * @return whether both handlers are installed; false means only a shutdown hook can react to signals
+     * @return whether the handlers are installed; false means only a shutdown hook can react to signals (and
+     *         SIGHUP then stops the process, as it does by default)
      */
     boolean installOsHandlers() {
         try {
@@ -112,6 +132,12 @@ final class ShutdownSignals {
             Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
             for (String name : new String[] {"INT", "TERM"}) {
                 handle.invoke(null, signalClass.getConstructor(String.class).newInstance(name), handler);
+            }
+            try {
+                handle.invoke(null, signalClass.getConstructor(String.class).newInstance("HUP"), handler);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                announce.accept("fyntr: SIGHUP cannot be handled here (" + e + "); it will stop the process instead"
+                        + " of reloading");
             }
             return true;
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {

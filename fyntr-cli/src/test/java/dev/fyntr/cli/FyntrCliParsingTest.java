@@ -1,5 +1,6 @@
 package dev.fyntr.cli;
 
+import dev.fyntr.transport.nio.AuthFiles;
 import dev.fyntr.transport.nio.ProxyDefaults;
 import dev.fyntr.transport.nio.SniCheck;
 import dev.fyntr.transport.nio.ThreatAction;
@@ -42,7 +43,10 @@ class FyntrCliParsingTest {
         "--max-rate", "20mbit", "--max-download-rate", "5MB", "--max-connect-rate", "50",
         "--threat-feed-file", "feeds/a.txt,b.txt", "--threat-action", "BLOCK",
         "--socks5-port", "1080", "--socks5-bind", "::1",
-        "--log-level", "DEBUG", "--dry-run"};
+        "--metrics-port", "9100", "--metrics-bind", "::1", "--access-log", "OFF",
+        "--auth-file", "users.txt", "--require-auth",
+        "--log-level", "DEBUG", "--dry-run", "--weight", "a.example=2", "--plugin-path", "plugins-a:plugins-b",
+        "--list-schedulers"};
 
     /** The same settings, as variables. */
     private static final Map<String, String> ALL_VARIABLES = Map.ofEntries(
@@ -61,8 +65,12 @@ class FyntrCliParsingTest {
             Map.entry("FYNTR_MAX_DOWNLOAD_RATE", "5MB"), Map.entry("FYNTR_MAX_CONNECT_RATE", "50"),
             Map.entry("FYNTR_THREAT_FEED_FILE", "feeds/a.txt,b.txt"), Map.entry("FYNTR_THREAT_ACTION", "block"),
             Map.entry("FYNTR_SOCKS5_PORT", "1080"), Map.entry("FYNTR_SOCKS5_BIND", "::1"),
+            Map.entry("FYNTR_METRICS_PORT", "9100"), Map.entry("FYNTR_METRICS_BIND", "::1"),
+            Map.entry("FYNTR_ACCESS_LOG", "off"),
             Map.entry("FYNTR_LOG_LEVEL", "DEBUG"),
-            Map.entry("FYNTR_DRY_RUN", "yes"));
+            Map.entry("FYNTR_AUTH_FILE", "users.txt"), Map.entry("FYNTR_REQUIRE_AUTH", "true"),
+            Map.entry("FYNTR_DRY_RUN", "yes"), Map.entry("FYNTR_WEIGHT", "a.example=2"),
+            Map.entry("FYNTR_PLUGIN_PATH", "plugins-a:plugins-b"), Map.entry("FYNTR_LIST_SCHEDULERS", "on"));
 
     private static FyntrCommand parse(Map<String, String> env, String... args) throws FyntrCli.UsageException {
         return FyntrCli.parse(args, env).options();
@@ -99,8 +107,14 @@ class FyntrCliParsingTest {
         assertEquals(ThreatAction.WARN, o.threatAction);
         assertEquals(-1, o.socks5Port);
         assertNull(o.socks5Bind);
+        assertEquals(-1, o.metricsPort);
+        assertEquals("127.0.0.1", o.metricsBind);
+        assertEquals(Converters.Toggle.ON, o.accessLog);
         assertEquals(LogLevel.INFO, o.logLevel);
         assertFalse(o.dryRun);
+        assertNull(o.weight);
+        assertNull(o.pluginPath);
+        assertFalse(o.listSchedulers);
     }
 
     @Test
@@ -126,6 +140,9 @@ class FyntrCliParsingTest {
         assertEquals(Duration.ofMillis(500), o.connectTimeout);
         assertEquals(Duration.ZERO, o.shutdownGrace);
         assertEquals("fifo", o.scheduler);
+        assertEquals("a.example=2", o.weight);
+        assertEquals("plugins-a:plugins-b", o.pluginPath);
+        assertTrue(o.listSchedulers);
         assertEquals(Quantum.fixed(4096), o.quantum);
         assertTrue(o.noSparsePriority);
         assertEquals(List.of(8443, 9443, 22), o.allowPorts);
@@ -142,6 +159,11 @@ class FyntrCliParsingTest {
         assertEquals(ThreatAction.BLOCK, o.threatAction);
         assertEquals(1080, o.socks5Port);
         assertEquals("::1", o.socks5Bind);
+        assertEquals(9100, o.metricsPort);
+        assertEquals("::1", o.metricsBind);
+        assertEquals(Converters.Toggle.OFF, o.accessLog);
+        assertEquals(Path.of("users.txt"), o.authFile);
+        assertTrue(o.requireAuth);
         assertEquals(LogLevel.DEBUG, o.logLevel);
         assertTrue(o.dryRun);
     }
@@ -179,7 +201,10 @@ class FyntrCliParsingTest {
         "--sni-check,FYNTR_SNI_CHECK,off,enforce",
         "--plain-http,FYNTR_PLAIN_HTTP,off,on",
         "--socks5-port,FYNTR_SOCKS5_PORT,1080,0",
-        "--socks5-bind,FYNTR_SOCKS5_BIND,127.0.0.2,127.0.0.3"})
+        "--socks5-bind,FYNTR_SOCKS5_BIND,127.0.0.2,127.0.0.3",
+        "--metrics-port,FYNTR_METRICS_PORT,9100,0",
+        "--metrics-bind,FYNTR_METRICS_BIND,127.0.0.2,127.0.0.3",
+        "--access-log,FYNTR_ACCESS_LOG,off,on"})
     void shouldLetTheFlagWinOverTheVariable(String flag, String variable, String envValue, String flagValue)
             throws Exception {
         FyntrCommand fromEnv = parse(Map.of(variable, envValue));
@@ -193,7 +218,9 @@ class FyntrCliParsingTest {
         InetSocketAddress socks5 = o.socks5Port < 0 ? null
                 : new InetSocketAddress(InetAddress.getLoopbackAddress(), o.socks5Port);
         return o.bind + " " + o.port + " " + o.logLevel + " " + o.threatAction + " " + o.socks5Bind + " "
-                + FyntrCli.summary(o, "drr", socks5);
+                + o.quantum + " " + o.noSparsePriority + " " + o.weight + " " + o.pluginPath + " "
+                + o.metricsPort + " " + o.metricsBind + " " + o.accessLog + " "
+                + FyntrCli.summary(o, "drr", "drr", socks5);
     }
 
     @Test
@@ -207,6 +234,9 @@ class FyntrCliParsingTest {
         FyntrCommand o = parse(Map.of("FYNTR_PORT", "", "FYNTR_DRY_RUN", " "));
         assertEquals(9999, o.port);
         assertFalse(o.dryRun);
+        assertNull(o.weight);
+        assertNull(o.pluginPath);
+        assertFalse(o.listSchedulers);
     }
 
     @Test
@@ -231,12 +261,12 @@ class FyntrCliParsingTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-        "--port|65536|'65536' is out of range; accepted: a port number 0-65535",
+        "--port|65536|'65536' is too large: it must be at most 65535; accepted: a port number 0-65535",
         "--port|http|'http' is not a whole number; accepted: a port number 0-65535",
-        "--port|-1|'-1' is not a whole number",
-        "--max-connections|-5|'-5' is not a whole number; accepted: a whole number, 0 = unlimited",
-        "--max-connections|99999999999|'99999999999' is out of range",
-        "--max-connections-per-client|-1|'-1' is not a whole number; accepted: a whole number, 0 = unlimited",
+        "--port|-1|'-1' is too small: it must be at least 0",
+        "--max-connections|-5|'-5' is too small: it must be at least 0; accepted: a whole number, 0 = unlimited",
+        "--max-connections|99999999999|'99999999999' is too large: it must be at most 2147483647",
+        "--max-connections-per-client|-1|'-1' is too small: it must be at least 0; accepted: a whole number, 0 = unlimited",
         "--max-connections-per-client|lots|'lots' is not a whole number",
         "--max-buffer-memory|512KiB|'512KiB' is less than 1 MiB (524288 B); accepted: a size of at least 1 MiB",
         "--max-buffer-memory|1MB|'1MB' is less than 1 MiB (1000000 B)",
@@ -245,9 +275,9 @@ class FyntrCliParsingTest {
         "--max-buffer-memory|lots|'lots' is not a size; accepted: a size of at least 1 MiB: bytes (1048576) or a number",
         "--max-buffer-memory|-64MiB|'-64MiB' is not a size",
         "--max-buffer-memory|64MiB/s|'64MiB/s' is not a size",
-        "--max-name-lookups|0|'0' is out of range; accepted: a whole number from 1",
-        "--max-name-lookups|-3|'-3' is not a whole number; accepted: a whole number from 1",
-        "--max-name-lookups-per-client|0|'0' is out of range; accepted: a whole number from 1",
+        "--max-name-lookups|0|'0' is too small: it must be at least 1; accepted: a whole number from 1",
+        "--max-name-lookups|-3|'-3' is too small: it must be at least 1; accepted: a whole number from 1",
+        "--max-name-lookups-per-client|0|'0' is too small: it must be at least 1; accepted: a whole number from 1",
         "--idle-timeout|forever|'forever' is not a duration; accepted: whole seconds (30) or a number with a unit",
         "--handshake-timeout|0|'0' must be more than 0; accepted: whole seconds",
         "--connect-timeout|0s|'0s' must be more than 0",
@@ -255,7 +285,7 @@ class FyntrCliParsingTest {
         "--quantum|2MiB|'2MiB' is out of range; accepted: auto, or a size from 1 B to 1 MiB",
         "--quantum|0|'0' is out of range",
         "--quantum|lots|'lots' is not a quantum; accepted: auto",
-        "--allow-port|0|'0' is out of range; accepted: port numbers 1-65535, comma-separated",
+        "--allow-port|0|'0' is too small: it must be at least 1; accepted: port numbers 1-65535, comma-separated",
         "--allow-port|443,x|'x' is not a whole number",
         "--allow-cidr|10.0.0.1/8|'10.0.0.1/8' has host bits set beyond /8; did you mean 10.0.0.0/8?",
         "--deny-cidr|example.com/8|is not a CIDR range",
@@ -271,9 +301,12 @@ class FyntrCliParsingTest {
         "--max-connect-rate|2000000|'2000000' is out of range",
         "--threat-action|deny|'deny' is not a threat action; accepted: warn",
         "--threat-feed-file|\" \"|is empty; accepted: file paths, comma-separated",
-        "--socks5-port|65536|'65536' is out of range; accepted: a port number 0-65535 (0 = any free port), or off",
-        "--socks5-port|-1|'-1' is not a whole number",
-        "--socks5-port|socks|'socks' is not a whole number"})
+        "--socks5-port|65536|'65536' is too large: it must be at most 65535; accepted: a port number 0-65535 (0 = any free port), or off",
+        "--socks5-port|-1|'-1' is too small: it must be at least 0",
+        "--socks5-port|socks|'socks' is not a whole number",
+        "--metrics-port|65536|'65536' is too large: it must be at most 65535; accepted: a port number 0-65535 (0 = any free port), or off",
+        "--metrics-port|on|'on' is not a whole number",
+        "--access-log|yes|'yes' is not on or off; accepted: on|off"})
     void shouldExitWithUsageNamingTheFlagTheValueAndTheForms(String flag, String value, String expected) {
         Cli.Result r = Cli.run(flag, value, "--dry-run");
         assertUsageError(r, "fyntr: invalid value for " + flag + ": ", expected);
@@ -281,12 +314,12 @@ class FyntrCliParsingTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-        "FYNTR_PORT|--port|70000|'70000' is out of range; accepted: a port number 0-65535",
+        "FYNTR_PORT|--port|70000|'70000' is too large: it must be at most 65535; accepted: a port number 0-65535",
         "FYNTR_IDLE_TIMEOUT|--idle-timeout|1 day|'1 day' is not a duration",
         "FYNTR_MAX_CONNECTIONS_PER_CLIENT|--max-connections-per-client|ten|'ten' is not a whole number",
         "FYNTR_MAX_BUFFER_MEMORY|--max-buffer-memory|100KB|'100KB' is less than 1 MiB (100000 B)",
         "FYNTR_MAX_BUFFER_MEMORY|--max-buffer-memory|32mb|'32mb' has an ambiguous unit 'mb'",
-        "FYNTR_MAX_NAME_LOOKUPS|--max-name-lookups|0|'0' is out of range; accepted: a whole number from 1",
+        "FYNTR_MAX_NAME_LOOKUPS|--max-name-lookups|0|'0' is too small: it must be at least 1; accepted: a whole number from 1",
         "FYNTR_MAX_NAME_LOOKUPS_PER_CLIENT|--max-name-lookups-per-client|x|'x' is not a whole number",
         "FYNTR_QUANTUM|--quantum|20Mb|'20Mb' is not a quantum",
         "FYNTR_ALLOW_PORT|--allow-port|443;8443|'443;8443' is not a whole number",
@@ -295,6 +328,9 @@ class FyntrCliParsingTest {
         "FYNTR_MAX_CONNECT_RATE|--max-connect-rate|-1|'-1' is not a connection rate",
         "FYNTR_THREAT_ACTION|--threat-action|drop|'drop' is not a threat action",
         "FYNTR_SOCKS5_PORT|--socks5-port|1080x|'1080x' is not a whole number",
+        "FYNTR_METRICS_PORT|--metrics-port|x|'x' is not a whole number",
+        "FYNTR_METRICS_BIND|--metrics-bind|nowhere.invalid|'nowhere.invalid' is not an IP address and does not resolve",
+        "FYNTR_ACCESS_LOG|--access-log|maybe|'maybe' is not on or off",
         "FYNTR_SOCKS5_BIND|--socks5-bind|nowhere.invalid|'nowhere.invalid' is not an IP address and does not resolve",
         "FYNTR_DRY_RUN|--dry-run|maybe|'maybe' is not a switch; accepted: true/false, 1/0, yes/no, on/off",
         "FYNTR_NO_SPARSE_PRIORITY|--no-sparse-priority|2|'2' is not a switch",
@@ -387,9 +423,10 @@ class FyntrCliParsingTest {
         assertEquals(0, r.status(), r.err());
         // Nothing, unless the open-file limit is too low for 1000 connections: the builder's check warns then.
         assertEquals(Cli.dryRunWarnings(Map.of(), "--dry-run", "--port", "0"), r.err());
-        assertEquals("fyntr " + Version.get() + " would listen on 127.0.0.1:0 (scheduler drr, max 1000 connections "
+        assertEquals("fyntr " + Version.get() + " would listen on 127.0.0.1:0 (scheduler drr (quantum auto, "
+                + "sparse-flow priority on), max 1000 connections "
                 + "(unlimited per client), buffer memory " + Units.formatMemory(ProxyDefaults.maxBufferMemory())
-                + ", name lookups 256 (256 per client), quantum auto, sparse-flow priority on, idle timeout 300s, handshake timeout 30s, "
+                + ", name lookups 256 (256 per client), idle timeout 300s, handshake timeout 30s, "
                 + "connect timeout 3s, shutdown grace 10s; ports 443, allow-cidr none, deny-cidr built-in, "
                 + "allow-domain none, sni-check warn, plain-http on); dry run, not listening" + System.lineSeparator(), r.out());
     }
@@ -398,17 +435,23 @@ class FyntrCliParsingTest {
     void shouldShowEveryNonDefaultSettingInTheSummary(@TempDir Path dir) throws IOException {
         Map<String, String> env = new HashMap<>(ALL_VARIABLES);
         env.remove("FYNTR_BIND");
+        env.remove("FYNTR_LIST_SCHEDULERS");
+        env.remove("FYNTR_PLUGIN_PATH");
         Path feed = Files.writeString(dir.resolve("feed.txt"), "evil.example\n");
         env.put("FYNTR_THREAT_FEED_FILE", feed.toString());
+        Path users = Files.writeString(dir.resolve("users"), AuthFiles.line("alice", "pw".toCharArray(),
+                AuthFiles.MIN_ITERATIONS) + "\n");
+        env.put("FYNTR_AUTH_FILE", users.toString());
         Cli.Result r = Cli.run(env);
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("would listen on 127.0.0.1:8080 (scheduler fifo, max 50 connections "
-                + "(8 per client), buffer memory 48 MiB, name lookups 64 (16 per client), quantum 4 KiB, sparse-flow priority off, idle timeout 300s, handshake timeout 10s, "
+                + "(8 per client), buffer memory 48 MiB, name lookups 64 (16 per client), idle timeout 300s, handshake timeout 10s, "
                 + "connect timeout 500ms, shutdown grace 0s; ports 22,8443,9443, allow-cidr 10.1.0.0/16,fd00::/8, "
                 + "deny-cidr built-in+203.0.113.0/24, allow-domain example.com, sni-check enforce, plain-http off; "
                 + "max rate 2500000 B/s, "
                 + "max download rate 5000000 B/s, max connect rate 50/s; threat feeds " + feed
-                + " (action block); SOCKS5 on [0:0:0:0:0:0:0:1]:1080)"), r.out());
+                + " (action block); SOCKS5 on [0:0:0:0:0:0:0:1]:1080; metrics port 9100 on ::1; access log off; auth file "
+                + users + ")"), r.out());
     }
 
     @Test
@@ -506,7 +549,7 @@ class FyntrCliParsingTest {
     @Test
     void shouldListTheSchedulersFoundForAnUnknownName() {
         Cli.Result r = Cli.run("--dry-run", "--scheduler", "WFQ");
-        assertUsageError(r, "fyntr: invalid value for --scheduler: ", "no scheduler named 'wfq'; available: drr, fifo");
+        assertUsageError(r, "fyntr: invalid value for --scheduler: ", "no scheduler named 'wfq'; available: drr, fifo, wdrr");
         assertEquals(0, Cli.run("--dry-run", "--scheduler", " FIFO ").status());
     }
 

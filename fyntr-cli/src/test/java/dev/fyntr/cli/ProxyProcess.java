@@ -123,6 +123,44 @@ final class ProxyProcess implements AutoCloseable {
         return new Finished(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 
+    /** {@code java LEAN_FLAGS MAIN_ARGS --port 0 ARGS}: any way of launching the command, once it listens. */
+    static ProxyProcess start(List<String> launch, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.addAll(LEAN_FLAGS);
+        command.addAll(launch);
+        command.addAll(List.of("--port", "0"));
+        command.addAll(List.of(args));
+        return new ProxyProcess(command);
+    }
+
+    /**
+     * {@code java -p … -m dev.fyntr.cli ARGS} with {@code stdin} as its standard input (a closed pipe after it),
+     * to its end (bounded).
+     */
+    static Finished runOnModulePath(Path dir, String stdin, String... args) throws IOException, InterruptedException {
+        requireFile(TARGET.resolve("fyntr-cli.jar"));
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.addAll(LEAN_FLAGS);
+        command.addAll(List.of("-p", TARGET.resolve("lib") + java.io.File.pathSeparator
+                + TARGET.resolve("fyntr-cli.jar"), "-m", "dev.fyntr.cli"));
+        command.addAll(List.of(args));
+        Path in = Files.writeString(Files.createTempFile(dir, "in", ".txt"), stdin);
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process process = new ProcessBuilder(command).redirectInput(in.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                throw new AssertionError("still running after 60 s: " + command);
+            }
+        } finally {
+            process.destroyForcibly();
+        }
+        return new Finished(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
     /** {@code java -jar target/fyntr-cli-all.jar --port 0 ARGS}, once it listens. */
     static ProxyProcess startFatJar(String... args) throws IOException, InterruptedException {
         requireFile(TARGET.resolve("fyntr-cli-all.jar"));
@@ -191,6 +229,15 @@ final class ProxyProcess implements AutoCloseable {
     void sigterm() {
         if (!process.toHandle().destroy()) {
             throw new AssertionError("could not send SIGTERM to " + process.pid());
+        }
+    }
+
+    /** Sends SIGHUP with {@code kill -HUP}: the JDK can only send SIGTERM and SIGKILL. */
+    void sighup() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            kill.destroyForcibly();
+            throw new AssertionError("kill -HUP " + process.pid() + " failed");
         }
     }
 

@@ -29,6 +29,16 @@ public interface Flow {
     /** Running statistics of the chunks this flow has queued: the input of a {@link QuantumTuner}. */
     ChunkStats chunkStats();
 
+    /**
+     * Where this flow goes and where it comes from (host, port, resolved address, client, front end, admission
+     * time), fixed when the tunnel was admitted: the same instance on every call, so a scheduler may read it once.
+     * Transports older than this method, and test doubles that set nothing, answer {@link FlowInfo#unknown()}.
+     * Must not throw.
+     */
+    default FlowInfo info() {
+        return FlowInfo.unknown();
+    }
+
     /** The scheduler's per-flow state, {@code null} until the scheduler sets it. */
     Object schedulerState();
 

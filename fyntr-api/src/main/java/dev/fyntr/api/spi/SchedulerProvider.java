@@ -20,9 +20,21 @@ public interface SchedulerProvider {
      */
     String name();
 
-    /** One line for {@code --help} and startup logs. */
+    /** One line for {@code --list-schedulers} and {@code --help}: what the scheduler does. */
     default String description() {
         return name();
+    }
+
+    /**
+     * One line for the startup log: what the scheduler will do with this configuration, in its own terms (DRR:
+     * {@code quantum auto, sparse-flow priority on}; a scheduler that ignores the quantum says nothing of it). The
+     * default is {@link #description()}.
+     *
+     * <p>Called once per start or dry run, on the caller's thread. Must not throw; a transport that catches a throw
+     * shows {@link #description()} instead.
+     */
+    default String description(SchedulerConfig config) {
+        return description();
     }
 
     /**

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
 import java.util.Optional;
 
 class SchedulerConfigTest {
@@ -56,5 +57,29 @@ class SchedulerConfigTest {
 
         assertEquals(new SchedulerConfig(3000, Optional.empty(), true), original);
         assertNotEquals(original, plain);
+    }
+
+    @Test
+    void shouldCarryOptionsSortedAndImmutableAndKeepThemAcrossCopies() {
+        SchedulerConfig config = SchedulerConfig.defaults().withOption("weight", "a.example=2").withOption("b", "1");
+        assertEquals(Map.of("b", "1", "weight", "a.example=2"), config.options());
+        assertEquals("b", config.options().keySet().iterator().next());
+        assertEquals(Optional.of("a.example=2"), config.option("weight"));
+        assertEquals(Optional.empty(), config.option("quantum"));
+        assertThrows(UnsupportedOperationException.class, () -> config.options().put("x", "y"));
+        assertEquals(config.options(), config.withSparseFlowPriority(false).withQuantumTuner(QuantumTuner.fixed(9))
+                .options());
+        assertEquals(Map.of(), SchedulerConfig.defaults().options());
+        assertEquals(Optional.of("3"), config.withOption("weight", "3").option("weight"));
+    }
+
+    @Test
+    void shouldRefuseOptionNamesOutsideTheAllowedFormAndNullValues() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SchedulerConfig.defaults().withOption("Weight", "1"));
+        assertEquals("option name must be lower case [a-z0-9.-]+: Weight", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SchedulerConfig.defaults().withOption("", "1"));
+        assertThrows(NullPointerException.class, () -> SchedulerConfig.defaults().withOption("w", null));
+        assertThrows(NullPointerException.class, () -> new SchedulerConfig(1, Optional.empty(), true, null));
     }
 }

@@ -1,5 +1,6 @@
 package dev.fyntr.bench.load;
 
+import dev.fyntr.bench.plot.Cdf;
 import dev.fyntr.bench.sim.Fairness;
 import dev.fyntr.transport.nio.FyntrProxy;
 
@@ -41,11 +42,17 @@ import java.util.concurrent.atomic.AtomicReference;
  *   --scheduler NAME      the in-process proxy's scheduler (default: Fyntr's lookup, i.e. drr)
  *   --tunnels N           storm: tunnels opened at once (default 200, max 2000)
  *   --bytes N             storm: bytes echoed per tunnel (default 65536)
- *   --seconds S           bulk: measured seconds per run (default 3)
+ *   --seconds S           bulk: measured seconds per run (default 3); interactive: seconds of uploads
+ *                         measured without echoes, half before and half after them
+ *   --bulk-mib M          bulk: instead of --seconds, time 1 stream uploading M MiB and 16 streams M/8 MiB
+ *                         each (e.g. 1024: 1 GiB, and 16 x 128 MiB)
  *   --count N             latency / interactive: samples (default 500 / 1000)
  *   --repeat R            run each scenario R times and report medians (default 1, max 21)
  *   --timeout-ms MS       every connect and read (default 10000)
- *   --json FILE           also write the results as JSON
+ *   --label NAME          the proxy column's name in the JSON (default: fyntr for the in-process and
+ *                         forked proxy, proxy for --proxy)
+ *   --json FILE           also write the results as JSON ({@link LoadReport}: the rows, and the echo round
+ *                         trips' distributions)
  *
  * java -cp benchmarks.jar dev.fyntr.bench.load.LoadTool soak [--minutes M] [--json FILE] [options]
  *   the real proxy in a child JVM with the launcher's flags, under a mix of storms, bulk uploads, interactive
@@ -60,11 +67,11 @@ public final class LoadTool {
 
     /** Parsed command line. */
     record Options(String command, Mode mode, InetSocketAddress proxy, long proxyPid, String scheduler,
-                   int tunnels, int stormBytes, double bulkSeconds, int count, int repeat, int timeoutMs,
-                   Path json) {
+                   int tunnels, int stormBytes, double bulkSeconds, long bulkMib, int count, int repeat,
+                   int timeoutMs, String label, Path json) {
         Options withProxyPid(long pid) {
-            return new Options(command, mode, proxy, pid, scheduler, tunnels, stormBytes, bulkSeconds, count, repeat,
-                    timeoutMs, json);
+            return new Options(command, mode, proxy, pid, scheduler, tunnels, stormBytes, bulkSeconds, bulkMib, count,
+                    repeat, timeoutMs, label, json);
         }
     }
 
@@ -74,6 +81,9 @@ public final class LoadTool {
             return direct == 0 || Double.isNaN(direct) || Double.isNaN(proxy) ? Double.NaN : proxy / direct;
         }
     }
+
+    /** How long after the proxy listens its idle RSS is read. */
+    static final long IDLE_RSS_DELAY_MILLIS = 3_000;
 
     /** The proxy's connection limit: room for the largest storm (2,000 tunnels) and its handshakes. */
     static final int MAX_CONNECTIONS = 4096;
@@ -101,8 +111,8 @@ public final class LoadTool {
         } catch (IllegalArgumentException e) {
             err.println("loadtool: " + e.getMessage());
             err.println("usage: LoadTool storm|bulk|latency|interactive|all [--proxy HOST:PORT | --fork | --direct-only] "
-                    + "[--proxy-pid PID] [--scheduler NAME] [--tunnels N] [--bytes N] [--seconds S] [--count N] "
-                    + "[--repeat R] [--timeout-ms MS] [--json FILE]");
+                    + "[--proxy-pid PID] [--scheduler NAME] [--tunnels N] [--bytes N] [--seconds S] [--bulk-mib M] "
+                    + "[--count N] [--repeat R] [--timeout-ms MS] [--label NAME] [--json FILE]");
             err.println("       LoadTool soak [--minutes M] [--json FILE] … (LoadTool soak --help for all options)");
             return 2;
         }
@@ -134,12 +144,23 @@ public final class LoadTool {
                 out.printf(Locale.ROOT, "loadtool %s: %s; echo %s, sink %s; %d run(s), medians%n", o.command(), via,
                         echo.address(), sink.address(), o.repeat());
                 List<Metric> metrics = new ArrayList<>();
+                SampleStore samples = new SampleStore();
+                // Before any traffic: what the proxy process holds when it has nothing to do, 3 s after it
+                // listens, as fyntr-cli/tools/measure-rss.sh reads it (start-up work has settled by then).
+                if (o.proxyPid() > 0) {
+                    sleepMillis(IDLE_RSS_DELAY_MILLIS);
+                }
+                long idleRssKib = procStatusKib(o.proxyPid(), "VmRSS:");
+                if (idleRssKib > 0) {
+                    metrics.add(new Metric("memory", "proxy RSS before any traffic, MiB", Double.NaN,
+                            idleRssKib / 1024.0));
+                }
                 for (String scenario : o.command().equals("all") ? COMMANDS.subList(0, 4) : List.of(o.command())) {
-                    metrics.addAll(repeat(o, scenario, Route.direct(o.timeoutMs()), proxied, echo, sink));
+                    metrics.addAll(repeat(o, scenario, Route.direct(o.timeoutMs()), proxied, echo, sink, samples));
                 }
                 print(metrics, out);
                 if (o.json() != null) {
-                    Files.writeString(o.json(), json(o, via, metrics), StandardCharsets.UTF_8);
+                    Files.writeString(o.json(), report(o, via, metrics, samples).toJson(), StandardCharsets.UTF_8);
                     out.println("wrote " + o.json());
                 }
                 return 0;
@@ -176,13 +197,13 @@ public final class LoadTool {
 
     /** Runs one scenario {@code repeat} times on each route and keeps the median of every metric. */
     private static List<Metric> repeat(Options o, String scenario, Route direct, Route proxied, EchoServer echo,
-                                       SinkServer sink) throws IOException {
+                                       SinkServer sink, SampleStore samples) throws IOException {
         List<Map<String, Double>> directRuns = new ArrayList<>();
         List<Map<String, Double>> proxyRuns = new ArrayList<>();
         for (int r = 0; r < o.repeat(); r++) {
-            directRuns.add(scenario(o, scenario, direct, echo, sink, false));
+            directRuns.add(scenario(o, scenario, direct, echo, sink, false, samples));
             if (proxied != null) {
-                proxyRuns.add(scenario(o, scenario, proxied, echo, sink, true));
+                proxyRuns.add(scenario(o, scenario, proxied, echo, sink, true, samples));
             }
         }
         List<Metric> metrics = new ArrayList<>();
@@ -197,15 +218,27 @@ public final class LoadTool {
     }
 
     private static Map<String, Double> scenario(Options o, String scenario, Route route, EchoServer echo,
-                                                SinkServer sink, boolean isProxy) throws IOException {
+                                                SinkServer sink, boolean isProxy, SampleStore samples)
+            throws IOException {
         return switch (scenario) {
             case "storm" -> withRss(storm(route, echo.address(), o.tunnels(), o.stormBytes(), o.timeoutMs()),
                     isProxy ? o.proxyPid() : -1);
-            case "bulk" -> bulk(route, sink, o.bulkSeconds(), isProxy ? o.proxyPid() : -1);
+            case "bulk" -> o.bulkMib() > 0
+                    ? bulkBytes(route, sink, o.bulkMib() << 20, isProxy ? o.proxyPid() : -1, o.timeoutMs())
+                    : bulk(route, sink, o.bulkSeconds(), isProxy ? o.proxyPid() : -1);
             case "latency" -> latency(route, echo.address(), o.count());
-            case "interactive" -> interactive(route, echo.address(), sink.address(), o.count());
+            case "interactive" -> interactive(route, echo.address(), sink, o.count(), o.bulkSeconds(),
+                    samples, isProxy ? proxyLabel(o) : "direct");
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
         };
+    }
+
+    /** The proxy column's name in the JSON. */
+    static String proxyLabel(Options o) {
+        if (o.label() != null) {
+            return o.label();
+        }
+        return o.mode() == Mode.EXTERNAL ? "proxy" : "fyntr";
     }
 
     /**
@@ -325,11 +358,13 @@ public final class LoadTool {
             try (Uploaders up = Uploaders.start(route, sink.address(), streams)) {
                 long[] before = slice(sink.bytesPerConnection(), first, streams);
                 long cpuBefore = cpuTicks(proxyPid);
+                long[] ioBefore = ProcIo.readWriteCalls(proxyPid);
                 long t0 = System.nanoTime();
                 sleepMillis((long) (seconds * 1000));
                 long[] after = slice(sink.bytesPerConnection(), first, streams);
                 long elapsed = System.nanoTime() - t0;
                 long cpuAfter = cpuTicks(proxyPid);
+                long[] ioAfter = ProcIo.readWriteCalls(proxyPid);
                 if (up.failure() != null) {
                     throw new IOException("bulk upload failed: " + up.failure(), up.failure());
                 }
@@ -343,14 +378,84 @@ public final class LoadTool {
                 if (streams > 1) {
                     m.put(streams + " streams, Jain", Fairness.jain(delta));
                 }
-                double cpuSecondsPerGib = cpuBefore < 0 || cpuAfter < 0 || total == 0 ? Double.NaN
-                        : (cpuAfter - cpuBefore) / 100.0 / (total / (double) (1L << 30));
-                if (proxyPid > 0) {
-                    m.put(streams + " stream" + (streams == 1 ? "" : "s") + ", proxy CPU s/GiB", cpuSecondsPerGib);
-                }
+                putProxyCosts(m, streams, proxyPid, cpuBefore, cpuAfter, ioBefore, ioAfter, total);
             }
         }
         return m;
+    }
+
+    /**
+     * 1 stream uploading {@code bytes}, then 16 streams uploading {@code bytes / 8} each (1 GiB, then 16 × 128 MiB
+     * for 1 GiB), timed from the first write until the sink has counted every byte: aggregate MB/s, Jain's index
+     * of the 16 over the whole upload, and the proxy's CPU and read/write calls when its pid is known. Fails when
+     * the sink sees no progress for {@code timeoutMs}.
+     */
+    static Map<String, Double> bulkBytes(Route route, SinkServer sink, long bytes, long proxyPid, int timeoutMs)
+            throws IOException {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int streams : new int[] {1, 16}) {
+            long perStream = streams == 1 ? bytes : Math.max(1, bytes / 8);
+            long target = perStream * streams;
+            int first = sink.bytesPerConnection().length;
+            try (Uploaders up = Uploaders.open(route, sink.address(), streams, perStream)) {
+                long cpuBefore = cpuTicks(proxyPid);
+                long[] ioBefore = ProcIo.readWriteCalls(proxyPid);
+                long t0 = System.nanoTime();
+                up.begin();
+                long[] got = slice(sink.bytesPerConnection(), first, streams);
+                long total = sum(got);
+                long lastProgress = System.nanoTime();
+                while (total < target) {
+                    if (up.failure() != null) {
+                        throw new IOException("bulk upload failed: " + up.failure(), up.failure());
+                    }
+                    if (System.nanoTime() - lastProgress > TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
+                        throw new IOException("bulk upload stalled at " + total + " of " + target + " bytes ("
+                                + route.label() + ")");
+                    }
+                    sleepMillis(1); // polls the sink's counters; 1 ms is noise next to an upload of seconds
+                    got = slice(sink.bytesPerConnection(), first, streams);
+                    long now = sum(got);
+                    if (now > total) {
+                        lastProgress = System.nanoTime();
+                    }
+                    total = now;
+                }
+                long elapsed = System.nanoTime() - t0;
+                long cpuAfter = cpuTicks(proxyPid);
+                long[] ioAfter = ProcIo.readWriteCalls(proxyPid);
+                m.put(streams + " stream" + (streams == 1 ? "" : "s") + ", MB/s", total / (elapsed / 1e9) / 1e6);
+                if (streams > 1) {
+                    m.put(streams + " streams, Jain", Fairness.jain(got));
+                }
+                putProxyCosts(m, streams, proxyPid, cpuBefore, cpuAfter, ioBefore, ioAfter, total);
+            }
+        }
+        return m;
+    }
+
+    private static long sum(long[] values) {
+        long total = 0;
+        for (long v : values) {
+            total += v;
+        }
+        return total;
+    }
+
+    /** The proxy's CPU seconds per GiB and its read and write calls per MiB over a measured upload. */
+    private static void putProxyCosts(Map<String, Double> m, int streams, long proxyPid, long cpuBefore,
+                                      long cpuAfter, long[] ioBefore, long[] ioAfter, long bytes) {
+        if (proxyPid <= 0) {
+            return;
+        }
+        String prefix = streams + " stream" + (streams == 1 ? "" : "s") + ", proxy ";
+        double gib = bytes / (double) (1L << 30);
+        double mib = bytes / (double) (1L << 20);
+        m.put(prefix + "CPU s/GiB", cpuBefore < 0 || cpuAfter < 0 || bytes == 0 ? Double.NaN
+                : (cpuAfter - cpuBefore) / 100.0 / gib);
+        boolean io = ioBefore != null && ioAfter != null && bytes > 0;
+        m.put(prefix + "read calls per MiB", io ? (ioAfter[0] - ioBefore[0]) / mib : Double.NaN);
+        m.put(prefix + "write calls per MiB", io ? (ioAfter[1] - ioBefore[1]) / mib : Double.NaN);
     }
 
     private static long[] slice(long[] all, int from, int n) {
@@ -414,10 +519,13 @@ public final class LoadTool {
 
             long t0 = System.nanoTime();
             try (Socket s = route.open(echo)) {
-                s.getOutputStream().write(i & 0x7f);
+                // A letter, never 0x16: a first byte of 0x16 looks like a TLS handshake to the proxy's SNI check,
+                // which would then wait for the rest of a ClientHello and log a truncated one.
+                int sent = 'a' + Math.floorMod(i, 26);
+                s.getOutputStream().write(sent);
                 int b = s.getInputStream().read();
-                if (b != (i & 0x7f)) {
-                    throw new IOException("latency: echoed " + b + ", expected " + (i & 0x7f));
+                if (b != sent) {
+                    throw new IOException("latency: echoed " + b + ", expected " + sent);
                 }
             }
             if (i >= 0) {
@@ -431,20 +539,52 @@ public final class LoadTool {
         return m;
     }
 
-    /** 64-byte echo round trips on one tunnel, alone and while 16 bulk uploads share the route. */
-    static Map<String, Double> interactive(Route route, InetSocketAddress echo, InetSocketAddress sink, int count)
+    /** The interactive scenario's timed series, as named in the JSON's distributions. */
+    static final String IDLE_SERIES = "64B RTT idle";
+    static final String LOADED_SERIES = "64B RTT +16 bulk";
+
+    /**
+     * 64-byte echo round trips on one tunnel, alone and while 16 bulk uploads share the route; every sample goes
+     * to {@code samples} under {@code routeLabel}. Also measures what the echoes cost the uploads: their aggregate
+     * rate while the echoes run against their rate without echoes, {@code uploadSeconds / 2} before and after.
+     */
+    static Map<String, Double> interactive(Route route, InetSocketAddress echo, SinkServer sink, int count,
+                                           double uploadSeconds, SampleStore samples, String routeLabel)
             throws IOException {
         Map<String, Double> m = new LinkedHashMap<>();
         long[] idle = rtts(route, echo, count);
-        m.put("64B RTT p50, us", Fairness.percentile(idle, count, 50) / 1e3);
+        samples.add(routeLabel, IDLE_SERIES, "us", 1e3, idle, count);
+        double idleP50 = Fairness.percentile(idle, count, 50) / 1e3;
+        m.put("64B RTT p50, us", idleP50);
         m.put("64B RTT p99, us", Fairness.percentile(idle, count, 99) / 1e3);
-        try (Uploaders up = Uploaders.start(route, sink, 16)) {
+        int first = sink.bytesPerConnection().length;
+        long halfMillis = Math.max(50, (long) (uploadSeconds * 500));
+        try (Uploaders up = Uploaders.start(route, sink.address(), 16)) {
+            sleepMillis(halfMillis / 2); // let the uploads reach their pace before measuring it
+            long b0 = sum(slice(sink.bytesPerConnection(), first, 16));
+            long t0 = System.nanoTime();
+            sleepMillis(halfMillis);
+            long b1 = sum(slice(sink.bytesPerConnection(), first, 16));
+            long t1 = System.nanoTime();
             long[] loaded = rtts(route, echo, count);
+            long b2 = sum(slice(sink.bytesPerConnection(), first, 16));
+            long t2 = System.nanoTime();
+            sleepMillis(halfMillis);
+            long b3 = sum(slice(sink.bytesPerConnection(), first, 16));
+            long t3 = System.nanoTime();
             if (up.failure() != null) {
                 throw new IOException("bulk upload failed: " + up.failure(), up.failure());
             }
-            m.put("64B RTT p50 +16 bulk, us", Fairness.percentile(loaded, count, 50) / 1e3);
+            samples.add(routeLabel, LOADED_SERIES, "us", 1e3, loaded, count);
+            double loadedP50 = Fairness.percentile(loaded, count, 50) / 1e3;
+            m.put("64B RTT p50 +16 bulk, us", loadedP50);
             m.put("64B RTT p99 +16 bulk, us", Fairness.percentile(loaded, count, 99) / 1e3);
+            m.put("p50 +16 bulk / idle p50", idleP50 > 0 ? loadedP50 / idleP50 : Double.NaN);
+            double during = (b2 - b1) / ((t2 - t1) / 1e9) / 1e6;
+            double without = ((b1 - b0) + (b3 - b2)) / (((t1 - t0) + (t3 - t2)) / 1e9) / 1e6;
+            m.put("16 bulk MB/s during echoes", during);
+            m.put("16 bulk MB/s without echoes", without);
+            m.put("16 bulk kept during echoes, %", without > 0 ? 100 * during / without : Double.NaN);
         }
         return m;
     }
@@ -513,40 +653,13 @@ public final class LoadTool {
         return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.3g", v);
     }
 
-    static String json(Options o, String via, List<Metric> metrics) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("{\n  \"command\": ").append(quote(o.command())).append(",\n  \"route\": ").append(quote(via))
-                .append(",\n  \"runs\": ").append(o.repeat()).append(",\n  \"metrics\": [\n");
-        for (int i = 0; i < metrics.size(); i++) {
-            Metric m = metrics.get(i);
-            sb.append("    {\"scenario\": ").append(quote(m.scenario())).append(", \"metric\": ")
-                    .append(quote(m.name())).append(", \"direct\": ").append(jsonNum(m.direct()))
-                    .append(", \"proxy\": ").append(jsonNum(m.proxy())).append(", \"ratio\": ")
-                    .append(jsonNum(m.ratio())).append('}').append(i + 1 < metrics.size() ? ",\n" : "\n");
+    static LoadReport report(Options o, String via, List<Metric> metrics, SampleStore samples) {
+        List<LoadReport.Row> rows = new ArrayList<>();
+        for (Metric m : metrics) {
+            rows.add(new LoadReport.Row(m.scenario(), m.name(), LoadReport.orNull(m.direct()),
+                    LoadReport.orNull(m.proxy()), LoadReport.orNull(m.ratio())));
         }
-        return sb.append("  ]\n}\n").toString();
-    }
-
-    private static String jsonNum(double v) {
-        return Double.isNaN(v) || Double.isInfinite(v) ? "null" : String.format(Locale.ROOT, "%.6g", v);
-    }
-
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return new LoadReport(o.command(), via, proxyLabel(o), o.repeat(), rows, samples.cdfs(Cdf.DEFAULT_POINTS));
     }
 
     static Options parse(String[] args) {
@@ -561,6 +674,8 @@ public final class LoadTool {
         int tunnels = 200;
         int bytes = 64 * 1024;
         double seconds = 3;
+        long bulkMib = 0;
+        String label = null;
         int count = -1;
         int repeat = 1;
         int timeoutMs = 10_000;
@@ -604,6 +719,14 @@ public final class LoadTool {
                         throw new IllegalArgumentException("--seconds must be 0.1-600: " + v);
                     }
                 }
+                case "--bulk-mib" -> bulkMib = bounded(opt, v, 1, 1 << 20);
+                case "--label" -> {
+                    if (!v.matches("[A-Za-z0-9._-]{1,32}") || v.equals("direct")) {
+                        throw new IllegalArgumentException("--label must be 1-32 letters, digits, '.', '_' or '-', "
+                                + "and not 'direct' (the direct route's name): " + v);
+                    }
+                    label = v;
+                }
                 case "--count" -> count = bounded(opt, v, 1, 1_000_000);
                 case "--repeat" -> repeat = bounded(opt, v, 1, 21);
                 case "--timeout-ms" -> timeoutMs = bounded(opt, v, 100, 600_000);
@@ -614,8 +737,8 @@ public final class LoadTool {
         if (count < 0) {
             count = command.equals("latency") ? 500 : 1000;
         }
-        return new Options(command, mode, proxy, pid, scheduler, tunnels, bytes, seconds, count, repeat, timeoutMs,
-                json);
+        return new Options(command, mode, proxy, pid, scheduler, tunnels, bytes, seconds, bulkMib, count, repeat,
+                timeoutMs, label, json);
     }
 
     private static int bounded(String opt, String v, int min, int max) {

@@ -2,7 +2,14 @@ package dev.fyntr.bench.sim;
 
 import dev.fyntr.api.Schedulers;
 
+import dev.fyntr.bench.plot.Cdf;
+
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +22,11 @@ import java.util.Locale;
  * <pre>
  * java -cp fyntr-bench/target/benchmarks.jar dev.fyntr.bench.sim.FairnessReport
  *      [--flows 10,100,1000,10000] [--schedulers drr-adaptive,…] [--seed 42] [--link-mbit 100] [--upload-kib 1024] [--think-ms MS]
+ *      [--json FILE]
  * </pre>
+ *
+ * <p>{@code --json} also writes the rows and every scheduler's distribution of sparse-flow delays
+ * ({@link BurstReport}), from which {@code dev.fyntr.bench.plot.Plots} draws its sparse-delay plot.
  */
 public final class FairnessReport {
 
@@ -32,10 +43,16 @@ public final class FairnessReport {
         } catch (IllegalArgumentException e) {
             System.err.println("FairnessReport: " + e.getMessage());
             System.exit(2);
+        } catch (UncheckedIOException e) {
+            System.err.println("FairnessReport: " + e.getMessage());
+            System.exit(1);
         }
     }
 
-    /** Parses the arguments, runs every simulation, prints the table to {@code out} and returns the rows. */
+    /**
+     * Parses the arguments, runs every simulation, prints the table to {@code out}, writes the JSON when asked,
+     * and returns the rows.
+     */
     static List<SimResult> run(String[] args, PrintStream out) {
         int[] flows = {10, 100, 1000, 10000};
         List<SchedulerKind> kinds = new ArrayList<>(List.of(SchedulerKind.values()));
@@ -43,6 +60,7 @@ public final class FairnessReport {
         long linkMbit = 100;
         long uploadKib = 1024;
         long thinkMs = 0; // 0: the workload's own, about 1 % of the link for all sparse flows together
+        Path json = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -57,8 +75,9 @@ public final class FairnessReport {
                 case "--link-mbit" -> linkMbit = Long.parseLong(require(value, "--link-mbit"));
                 case "--upload-kib" -> uploadKib = Long.parseLong(require(value, "--upload-kib"));
                 case "--think-ms" -> thinkMs = Long.parseLong(require(value, "--think-ms"));
+                case "--json" -> json = Path.of(require(value, "--json"));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; known: --flows, --schedulers, --seed, --link-mbit, --upload-kib, --think-ms");
+                        + "; known: --flows, --schedulers, --seed, --link-mbit, --upload-kib, --think-ms, --json");
             }
             i++;
         }
@@ -74,6 +93,7 @@ public final class FairnessReport {
                 + "p99 ms | p99.9 ms | samples | done first / median / last s | spread | link used |");
         out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
         List<SimResult> results = new ArrayList<>();
+        List<BurstReport.SparseDelay> delays = new ArrayList<>();
         for (int n : flows) {
             Workload workload = Workload.burst(n, seed).withLinkBytesPerTick(linkMbit * 125)
                     .withBulkUploadBytes(uploadKib * 1024);
@@ -85,8 +105,12 @@ public final class FairnessReport {
                     out.printf(Locale.ROOT, "| %s | %d | (no drr provider on the class path) |%n", kind.label(), n);
                     continue;
                 }
-                SimResult r = Simulation.burst(workload, kind.create(), kind.label()).run();
+                Simulation simulation = Simulation.burst(workload, kind.create(), kind.label());
+                SimResult r = simulation.run();
                 results.add(r);
+                long[] sorted = simulation.sparseDelaysNanos();
+                delays.add(new BurstReport.SparseDelay(kind.label(), n, Cdf.of("sparse delay", kind.label(), "ms",
+                        sorted, sorted.length, 1e6, Cdf.DEFAULT_POINTS)));
                 out.println(row(r));
             }
         }
@@ -94,6 +118,15 @@ public final class FairnessReport {
         out.println("Jain: bulk flows' bytes over sliding windows of 10 rounds (a round = every bulk flow sending "
                 + "16 KiB), while all were backlogged. Sparse delay: a request's arrival until its first byte is "
                 + "written. Spread: (last - first completion) / last. Link used: bytes / (last completion x capacity).");
+        if (json != null) {
+            try {
+                Files.writeString(json, new BurstReport(seed, linkMbit, uploadKib, results, delays).toJson(),
+                        StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + json + ": " + e.getMessage(), e);
+            }
+            out.println("wrote " + json);
+        }
         return results;
     }
 

@@ -270,6 +270,11 @@ public final class Simulation {
                 first, median, last == 0 ? 0 : (double) (last - first) / last);
     }
 
+    /** Every sparse request's delay so far (arrival until its first byte was written), sorted, in virtual ns. */
+    public long[] sparseDelaysNanos() {
+        return Fairness.sorted(sparseDelays, sparseDelayCount);
+    }
+
     /** Virtual time now. */
     public long nowNanos() {
         return now;

@@ -1,5 +1,6 @@
 package dev.fyntr.bench.load;
 
+import dev.fyntr.bench.plot.Cdf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -80,9 +81,74 @@ class LoadToolTest {
             assertTrue(text.contains("| storm | tunnels verified (of 10) | 10.0 | 10.0 | 1.00 |"), text);
             assertTrue(text.contains("| bulk | 16 streams, Jain |"), text);
             assertTrue(text.contains("| interactive | 64B RTT p99 +16 bulk, us |"), text);
-            String written = Files.readString(json);
-            assertTrue(written.contains("\"scenario\": \"latency\", \"metric\": \"connect+1B p50, ms\""), written);
+            assertTrue(text.contains("| interactive | p50 +16 bulk / idle p50 |"), text);
+            assertTrue(text.contains("| interactive | 16 bulk kept during echoes, % |"), text);
+            LoadReport report = LoadReport.read(json);
+            assertEquals("proxy", report.label());
+            LoadReport.Row latency = report.row("latency", "connect+1B p50, ms");
+            assertTrue(latency.direct() > 0 && latency.proxy() > 0, latency.toString());
+            // Every timed echo is kept: 20 per series and route, one run.
+            for (String route : List.of("direct", "proxy")) {
+                for (String series : List.of(LoadTool.IDLE_SERIES, LoadTool.LOADED_SERIES)) {
+                    Cdf cdf = report.cdf(series, route);
+                    assertEquals(20, cdf.samples(), series + " " + route);
+                    assertEquals(1.0, cdf.fractions()[cdf.fractions().length - 1]);
+                }
+            }
+            // The CDF's median is the table's p50.
+            assertEquals(report.row("interactive", "64B RTT p50 +16 bulk, us").proxy(),
+                    report.cdf(LoadTool.LOADED_SERIES, "proxy").percentile(50), 1e-9);
         }
+    }
+
+    @Test
+    void bulkByBytesTimesAFixedUploadAndCountsEveryByte() throws IOException {
+        try (SinkServer sink = SinkServer.start()) {
+            Map<String, Double> m = LoadTool.bulkBytes(Route.direct(TIMEOUT_MS), sink, 8 << 20, -1, TIMEOUT_MS);
+            assertTrue(m.get("1 stream, MB/s") > 0, m.toString());
+            assertTrue(m.get("16 streams, MB/s") > 0, m.toString());
+            // 8 MiB once, then 16 x 1 MiB: the sink saw exactly that much.
+            assertEquals((8L << 20) + 16L * (1 << 20), sink.totalBytes());
+            assertEquals(1.0, m.get("16 streams, Jain"), 1e-9);
+        }
+    }
+
+    @Test
+    void bulkOfTheForkedProxyReportsItsCpuAndSystemCallsPerMib() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/io")), "needs Linux /proc");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = LoadTool.run(new String[] {"bulk", "--fork", "--bulk-mib", "16"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text + err.toString(StandardCharsets.UTF_8));
+        assertTrue(text.matches("(?s).*\\| memory \\| proxy RSS before any traffic, MiB \\| - \\| [0-9.]+ \\| - \\|.*"), text);
+        // A relay reads and writes every MiB at least once (its chunks are at most 1 MiB) ...
+        assertTrue(text.matches("(?s).*\\| bulk \\| 16 streams, proxy write calls per MiB \\| - \\| [1-9][0-9.]* \\|.*"), text);
+        assertTrue(text.matches("(?s).*\\| bulk \\| 1 stream, proxy read calls per MiB \\| - \\| [1-9][0-9.]* \\|.*"), text);
+        assertTrue(text.contains("| bulk | 1 stream, proxy CPU s/GiB |"), text);
+    }
+
+    @Test
+    void procIoParsesReadAndWriteCalls() {
+        assertArrayEquals(new long[] {12, 34}, ProcIo.parse("rchar: 1\nwchar: 2\nsyscr: 12\nsyscw: 34\nread_bytes: 0\n"));
+        assertEquals(null, ProcIo.parse("rchar: 1\n"));
+        assertEquals(null, ProcIo.readWriteCalls(-1));
+    }
+
+    @Test
+    void sampleStoreKeepsAtMostItsCapPerSeriesAndPoolsRuns() {
+        SampleStore store = new SampleStore();
+        store.add("fyntr", "s", "us", 1e3, new long[] {3000, 1000, 2000}, 3);
+        store.add("fyntr", "s", "us", 1e3, new long[] {4000, 9}, 1); // only the first counts
+        List<Cdf> cdfs = store.cdfs(10);
+        assertEquals(1, cdfs.size());
+        assertArrayEquals(new double[] {1, 2, 3, 4}, cdfs.get(0).values());
+        long[] big = new long[SampleStore.MAX_SAMPLES_PER_SERIES];
+        store.add("squid", "s", "us", 1e3, big, big.length);
+        store.add("squid", "s", "us", 1e3, new long[] {1, 2}, 2);
+        assertEquals(2, store.dropped("squid", "s"));
+        assertEquals(SampleStore.MAX_SAMPLES_PER_SERIES, store.cdfs(10).get(1).samples());
     }
 
     @Test
@@ -116,6 +182,9 @@ class LoadToolTest {
         assertEquals(2, LoadTool.run(new String[] {"bulk", "--proxy", "nocolon"}, sink, sink));
         assertEquals(2, LoadTool.run(new String[] {"latency", "--whatever", "1"}, sink, sink));
         assertEquals(2, LoadTool.run(new String[] {"latency", "--fork", "--direct-only"}, sink, sink));
+        assertEquals(2, LoadTool.run(new String[] {"bulk", "--bulk-mib", "0"}, sink, sink));
+        assertEquals(2, LoadTool.run(new String[] {"bulk", "--label", "a b"}, sink, sink));
+        assertEquals(2, LoadTool.run(new String[] {"bulk", "--label", "direct"}, sink, sink));
     }
 
     @Test

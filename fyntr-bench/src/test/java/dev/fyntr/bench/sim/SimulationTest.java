@@ -167,6 +167,25 @@ class SimulationTest {
     }
 
     @Test
+    void fairnessReportJsonCarriesEveryRowAndItsSparseDelayDistribution(@org.junit.jupiter.api.io.TempDir
+                                                                        java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path json = dir.resolve("burst.json");
+        List<SimResult> rows = FairnessReport.run(new String[] {"--flows", "10", "--schedulers", "fifo,reference-tick",
+                "--json", json.toString()}, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        BurstReport report = BurstReport.read(json);
+        assertEquals(rows, report.results());
+        assertEquals(42, report.seed());
+        for (SimResult r : rows) {
+            BurstReport.SparseDelay d = report.sparseDelay(r.scheduler(), 10);
+            assertEquals(r.sparseSamples(), d.cdf().samples());
+            // Few samples, all kept: the distribution's percentiles are the table's.
+            assertEquals(r.sparseP50Nanos() / 1e6, d.cdf().percentile(50), 1e-9);
+            assertEquals(r.sparseP99Nanos() / 1e6, d.cdf().percentile(99), 1e-9);
+        }
+        assertEquals(null, report.sparseDelay("fifo", 100));
+    }
+
+    @Test
     void benchFifoIsFoundThroughServiceDiscovery() {
         assertTrue(Schedulers.provider(BenchFifoProvider.NAME).create(dev.fyntr.api.spi.SchedulerConfig.defaults())
                 instanceof FifoScheduler);

@@ -51,7 +51,7 @@ class SchedulerLookupTest {
 
     @Test
     void shouldFindBothProviders() {
-        assertEquals(List.of("drr", "rr"), Schedulers.availableNames());
+        assertEquals(List.of("drr", "rr", "wdrr"), Schedulers.availableNames());
         assertEquals("drr", Schedulers.provider("drr").name());
         assertEquals("dev.fyntr.scheduler.drr", Schedulers.provider("drr").getClass().getModule().getName());
     }
@@ -75,8 +75,8 @@ class SchedulerLookupTest {
         UnknownSchedulerException e = assertThrows(UnknownSchedulerException.class,
                 () -> Schedulers.provider("fifo"));
         assertEquals("fifo", e.requested());
-        assertEquals(Set.of("drr", "rr"), e.available());
-        assertTrue(e.getMessage().contains("'fifo'") && e.getMessage().contains("drr, rr"), e.getMessage());
+        assertEquals(Set.of("drr", "rr", "wdrr"), e.available());
+        assertTrue(e.getMessage().contains("'fifo'") && e.getMessage().contains("drr, rr, wdrr"), e.getMessage());
     }
 
     @Test

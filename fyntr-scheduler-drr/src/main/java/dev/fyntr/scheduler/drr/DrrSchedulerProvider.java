@@ -37,6 +37,28 @@ public final class DrrSchedulerProvider implements SchedulerProvider {
     }
 
     @Override
+    public String description(SchedulerConfig config) {
+        return settings(config);
+    }
+
+    /** {@code quantum auto, sparse-flow priority on}: the settings DRR reads from a config. */
+    static String settings(SchedulerConfig config) {
+        String quantum = config.quantumTuner().map(DrrSchedulerProvider::quantum).orElse("auto");
+        return "quantum " + quantum + ", sparse-flow priority " + (config.sparseFlowPriority() ? "on" : "off");
+    }
+
+    /** A fixed tuner as a size ({@code 4 KiB}, {@code 1500 B}); another tuner as it describes itself. */
+    private static String quantum(QuantumTuner tuner) {
+        String text = String.valueOf(tuner);
+        java.util.regex.Matcher fixed = java.util.regex.Pattern.compile("fixed\\((\\d+)\\)").matcher(text);
+        if (!fixed.matches()) {
+            return text;
+        }
+        long bytes = Long.parseLong(fixed.group(1));
+        return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes % 1024 == 0 ? (bytes >> 10) + " KiB" : bytes + " B";
+    }
+
+    @Override
     public Scheduler create(SchedulerConfig config) {
         return new DrrScheduler(config.quantumTuner().orElse(DEFAULT_TUNER), config.defaultQuantumBytes(),
                 config.sparseFlowPriority());

@@ -41,6 +41,15 @@ class ServiceDiscoveryTest {
     }
 
     @Test
+    void shouldFindWeightedDrrByNameOnTheSamePath() {
+        SchedulerProvider provider = Schedulers.provider("wdrr");
+        assertInstanceOf(WeightedDrrSchedulerProvider.class, provider);
+        assertNotNull(provider.create(SchedulerConfig.defaults().withOption("weight", "port:22=8")));
+        assertEquals(Boolean.parseBoolean(System.getProperty(EXPECT_MODULE_PATH)),
+                provider.getClass().getModule().isNamed());
+    }
+
+    @Test
     void shouldBeTheDefaultWhenNoNameIsGiven() {
         String saved = System.getProperty(Schedulers.PROPERTY);
         System.clearProperty(Schedulers.PROPERTY);

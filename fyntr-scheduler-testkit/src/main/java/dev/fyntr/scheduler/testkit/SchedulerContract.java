@@ -1,6 +1,7 @@
 package dev.fyntr.scheduler.testkit;
 
 import dev.fyntr.api.spi.ChunkStats;
+import dev.fyntr.api.spi.FlowInfo;
 import dev.fyntr.api.spi.QuantumTuner;
 import dev.fyntr.api.spi.Scheduler;
 import dev.fyntr.api.spi.SchedulerConfig;
@@ -86,6 +87,15 @@ public abstract class SchedulerContract {
      */
     protected SchedulerConfig config() {
         return SchedulerConfig.defaults().withQuantumTuner(QuantumTuner.fixed(CONTRACT_QUANTUM_BYTES));
+    }
+
+    /**
+     * What the checks' flows report as {@link dev.fyntr.api.spi.Flow#info()}, by flow id (1, 2, 3 … in creation
+     * order): {@link FlowInfo#unknown()} by default. A scheduler that treats flows differently by destination
+     * overrides it, so that the checks run with flows it does weigh (and adjusts {@link #maxWaitDecisions}).
+     */
+    protected FlowInfo flowInfo(long flowId) {
+        return FlowInfo.unknown();
     }
 
     /**
@@ -319,7 +329,8 @@ public abstract class SchedulerContract {
             throw new AssertionError(getClass().getName() + ".createScheduler returned null");
         }
         return new SchedulerDriver(scheduler, scheduler.getClass().getSimpleName() + " seed " + seed
-                + " (replay: -D" + SEED_PROPERTY + "=" + seed + " -D" + RUNS_PROPERTY + "=1)");
+                + " (replay: -D" + SEED_PROPERTY + "=" + seed + " -D" + RUNS_PROPERTY + "=1)")
+                .flowInfos(this::flowInfo);
     }
 
     private static void expectNull(SchedulerDriver driver, String what) {

@@ -1,11 +1,13 @@
 package dev.fyntr.scheduler.testkit;
 
 import dev.fyntr.api.spi.Flow;
+import dev.fyntr.api.spi.FlowInfo;
 import dev.fyntr.api.spi.Scheduler;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.LongFunction;
 
 /**
  * Plays the transport's part against a {@link Scheduler}, deterministically and without sockets.
@@ -58,6 +60,7 @@ public final class SchedulerDriver {
     private final Scheduler scheduler;
     private final String label;
     private final List<TestFlow> flows = new ArrayList<>();
+    private LongFunction<FlowInfo> flowInfos = id -> FlowInfo.unknown();
     private final List<Observer> observers = new ArrayList<>();
     private long decisions;
     private int eligibleCount;
@@ -100,7 +103,23 @@ public final class SchedulerDriver {
 
     /** A new flow with an empty queue and a writable upstream; ids are 1, 2, 3 … in creation order. */
     public TestFlow newFlow() {
-        TestFlow flow = new TestFlow(flows.size() + 1L, this);
+        return newFlow(flowInfos.apply(flows.size() + 1L));
+    }
+
+    /**
+     * What {@link #newFlow()} gives each new flow as its {@link dev.fyntr.api.spi.Flow#info()}, by flow id;
+     * {@link FlowInfo#unknown()} for all unless set.
+     *
+     * @return this driver
+     */
+    public SchedulerDriver flowInfos(LongFunction<FlowInfo> byId) {
+        this.flowInfos = java.util.Objects.requireNonNull(byId, "byId");
+        return this;
+    }
+
+    /** A new flow whose {@link dev.fyntr.api.spi.Flow#info()} is {@code info}: for schedulers that weigh flows by it. */
+    public TestFlow newFlow(FlowInfo info) {
+        TestFlow flow = new TestFlow(flows.size() + 1L, this, java.util.Objects.requireNonNull(info, "info"));
         flows.add(flow);
         return flow;
     }

@@ -3,6 +3,7 @@ package dev.fyntr.scheduler.testkit;
 import dev.fyntr.api.spi.ChunkStats;
 import dev.fyntr.api.spi.EmaChunkStats;
 import dev.fyntr.api.spi.Flow;
+import dev.fyntr.api.spi.FlowInfo;
 
 import java.util.ArrayDeque;
 
@@ -23,6 +24,7 @@ public final class TestFlow implements Flow {
     private int headRemaining;
     private long queuedBytes;
     private Object schedulerState;
+    private final FlowInfo info;
 
     // Driver bookkeeping.
     boolean writable = true;
@@ -37,9 +39,10 @@ public final class TestFlow implements Flow {
     /** Reads of this flow's {@link Flow} methods during that call. */
     long readsInCall;
 
-    TestFlow(long id, SchedulerDriver driver) {
+    TestFlow(long id, SchedulerDriver driver, FlowInfo info) {
         this.id = id;
         this.driver = driver;
+        this.info = info;
     }
 
     void enqueue(int chunkBytes) {
@@ -71,6 +74,12 @@ public final class TestFlow implements Flow {
     }
 
     // The Flow methods count as reads against the driver's budget when the scheduler calls them.
+
+    @Override
+    public FlowInfo info() {
+        driver.read(this, "info()");
+        return info;
+    }
 
     @Override
     public long id() {

@@ -52,6 +52,31 @@ public interface FyntrProxy extends AutoCloseable {
     ProxyStats stats();
 
     /**
+     * A snapshot of the latency histograms since start: tunnel duration, time to {@code 200}, and each upload
+     * chunk's queueing delay. Taken on the event loop like {@link #stats()}, and as cheap. (This default, nothing
+     * recorded, is only for other implementations of this interface; the proxy's own answers with its figures.)
+     */
+    default ProxyTimings timings() {
+        return ProxyTimings.empty();
+    }
+
+    /**
+     * Access-log lines dropped since start because the log could not keep up (docs/operations.md#access-log); 0 with
+     * the access log off.
+     */
+    default long accessLogDropped() {
+        return 0;
+    }
+
+    /**
+     * The JMX object name this proxy is registered under ({@code dev.fyntr:type=Proxy,name=fyntr-9999}), or empty
+     * when JMX is off ({@link FyntrProxyBuilder#jmx(boolean)}).
+     */
+    default Optional<String> jmxName() {
+        return Optional.empty();
+    }
+
+    /**
      * Changes the client→upstream cap (see {@link FyntrProxyBuilder#maxRate(long)}) from the event loop's next
      * turn; 0 = unlimited. Returns at once.
      *
@@ -67,6 +92,18 @@ public interface FyntrProxy extends AutoCloseable {
      * every waiting request. Returns at once.
      */
     void maxConnectRate(double connectsPerSecond);
+
+    /**
+     * Reads the auth file ({@link FyntrProxyBuilder#authFile}) and the threat feeds again and puts them in use
+     * for new requests (the command does this on SIGHUP; docs/auth.md#reloading). A file that cannot be used is
+     * not: the proxy keeps what it had and logs why, at WARN; what was reloaded is logged at INFO with its counts.
+     * Runs on the caller's thread (reading a large feed takes a while); open tunnels are not touched.
+     *
+     * @return whether everything was reloaded (false: something was kept, see the log)
+     */
+    default boolean reload() {
+        return true;
+    }
 
     /**
      * Completes when the proxy has stopped: normally once {@link #close} has closed everything, exceptionally

@@ -6,7 +6,9 @@ import dev.fyntr.api.spi.SchedulerConfig;
 import dev.fyntr.api.spi.SchedulerProvider;
 import dev.fyntr.transport.nio.internal.ProxyConfig;
 import dev.fyntr.transport.nio.internal.StartupWarnings;
+import dev.fyntr.transport.nio.internal.auth.UserTable;
 import dev.fyntr.transport.nio.internal.net.HostNames;
+import dev.fyntr.transport.nio.internal.net.LogSafe;
 import dev.fyntr.transport.nio.internal.policy.Cidr;
 import dev.fyntr.transport.nio.internal.policy.PolicyConfig;
 import dev.fyntr.transport.nio.internal.shaping.ShapingConfig;
@@ -47,6 +49,7 @@ public final class FyntrProxyBuilder {
     private SchedulerProvider schedulerProvider;
     private int fixedQuantumBytes; // 0 = adaptive
     private boolean sparseFlowPriority = true;
+    private final java.util.TreeMap<String, String> schedulerOptions = new java.util.TreeMap<>();
     private long maxRateBytesPerSecond;         // 0 = off
     private long maxDownloadRateBytesPerSecond; // 0 = off
     private double maxConnectsPerSecond;        // 0 = off
@@ -68,11 +71,19 @@ public final class FyntrProxyBuilder {
     private InetAddress socks5Bind;
     private SniCheck sniCheck = ProxyDefaults.SNI_CHECK;
     private boolean plainHttp = ProxyDefaults.PLAIN_HTTP;
+    private boolean jmx = true;
+    private String jmxName;
+    private boolean accessLog = true;
+    private Path authFile;
+    private List<String> credentials;
 
     FyntrProxyBuilder() {
     }
 
-    /** Listen address; default 127.0.0.1. A non-loopback address is logged as a warning: there is no auth. */
+    /**
+     * Listen address; default 127.0.0.1. A non-loopback address without {@link #authFile} is logged as a warning:
+     * anyone who reaches it could use the proxy.
+     */
     public FyntrProxyBuilder bind(InetAddress address) {
         this.bind = Objects.requireNonNull(address, "bind");
         return this;
@@ -158,6 +169,20 @@ public final class FyntrProxyBuilder {
     /** Sparse-flow priority (DRR++), on by default. */
     public FyntrProxyBuilder sparseFlowPriority(boolean on) {
         this.sparseFlowPriority = on;
+        return this;
+    }
+
+    /**
+     * A free-form option for the scheduler ({@link SchedulerConfig#options()}), e.g. {@code schedulerOption("weight",
+     * "registry.example=4,port:22=8")} for {@code wdrr}. A scheduler reads the options it knows and ignores the rest;
+     * {@link #build()} creates the scheduler once, so that one it refuses fails there, with its message.
+     *
+     * @throws IllegalArgumentException if the name is not lower case {@code [a-z0-9.-]+}
+     */
+    public FyntrProxyBuilder schedulerOption(String name, String value) {
+        check(name != null && name.matches("[a-z0-9.-]+"),
+                "schedulerOption name must be lower case [a-z0-9.-]+: " + name);
+        schedulerOptions.put(name, Objects.requireNonNull(value, "value"));
         return this;
     }
 
@@ -360,14 +385,72 @@ public final class FyntrProxyBuilder {
     }
 
     /**
+     * Whether the proxy registers its MBean ({@link FyntrProxyMXBean}, {@code dev.fyntr:type=Proxy,name=…}) on the
+     * platform MBean server while it runs; on by default (docs/operations.md#jmx).
+     */
+    public FyntrProxyBuilder jmx(boolean on) {
+        this.jmx = on;
+        return this;
+    }
+
+    /**
+     * The MBean's {@code name} key; by default {@code fyntr-<port>}, with {@code -2}, {@code -3} … appended when
+     * another proxy in the JVM has it. An explicit name that is taken makes {@link #start()} fail.
+     *
+     * @param name letters, digits, {@code .}, {@code _} and {@code -}, 1 to 64 of them
+     */
+    public FyntrProxyBuilder jmxName(String name) {
+        Objects.requireNonNull(name, "jmxName");
+        check(name.matches("[A-Za-z0-9._-]{1,64}"), "jmxName must be 1 to 64 letters, digits, '.', '_' or '-': "
+                + LogSafe.quote(name, 80));
+        this.jmxName = name;
+        return this;
+    }
+
+    /**
+     * Whether to write one line per tunnel, refusal and aborted handshake on the {@code fyntr.access} logger at
+     * INFO (docs/operations.md#access-log); on by default ({@code --access-log}).
+     */
+    public FyntrProxyBuilder accessLog(boolean on) {
+        this.accessLog = on;
+        return this;
+    }
+
+    /**
+     * Requires every client, on every listener, to authenticate with a user and password of this auth file
+     * (docs/auth.md): HTTP {@code Proxy-Authorization: Basic}, SOCKS5 username/password (RFC 1929). One
+     * {@code user:hash} line per user, made by {@link AuthFiles#line} or {@code fyntr passwd USER}. The file is
+     * read by {@link #build()}, and again by {@link FyntrProxy#reload()}. Replaces {@link #credentials}.
+     */
+    public FyntrProxyBuilder authFile(Path file) {
+        this.authFile = Objects.requireNonNull(file, "authFile");
+        this.credentials = null;
+        return this;
+    }
+
+    /**
+     * As {@link #authFile}, with the file's lines given here ({@link AuthFiles#line}); {@link FyntrProxy#reload()}
+     * keeps them. An empty list turns authentication off. Replaces {@link #authFile}.
+     */
+    public FyntrProxyBuilder credentials(List<String> lines) {
+        this.credentials = lines.isEmpty() ? null : List.copyOf(lines);
+        this.authFile = null;
+        return this;
+    }
+
+    /**
      * Checks the whole configuration without binding anything: finds the scheduler, loads the threat feeds and
      * collects the {@linkplain ProxySettings#warnings() warnings}. A command's dry run and {@link #start()} share
      * this one check.
      *
      * @throws IllegalArgumentException if the scheduler name is unknown (an
      *                                  {@link dev.fyntr.api.UnknownSchedulerException} listing the names found),
-     *                                  if the threat action is {@code BLOCK} without a feed, or if a SOCKS5
-     *                                  address is given without a SOCKS5 port
+     *                                  if the threat action is {@code BLOCK} without a feed, if a SOCKS5
+     *                                  address is given without a SOCKS5 port, or if the scheduler refuses its
+     *                                  configuration ({@code "scheduler wdrr refused its configuration: …"}, its
+     *                                  own message as the cause; the scheduler is created once here to ask), or
+     *                                  if the auth file or credentials cannot be used (the message names the
+     *                                  file, the line and what is wrong)
      * @throws ThreatFeedException      if a threat feed cannot be read or the feeds hold no usable entry (the
      *                                  message names the file)
      */
@@ -375,8 +458,32 @@ public final class FyntrProxyBuilder {
         ProxyConfig config = config();
         SchedulerProvider provider = schedulerProvider != null ? schedulerProvider
                 : Schedulers.provider(config.scheduler().name());
+        SchedulerConfig schedulerConfig = config.scheduler().config();
+        try {
+            provider.create(schedulerConfig); // a configuration the scheduler refuses fails here, not in the loop
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("scheduler " + provider.name() + " refused its configuration: "
+                    + e.getMessage(), e);
+        } catch (RuntimeException | LinkageError e) {
+            // Not a verdict on the configuration (SchedulerProvider.create's contract): start() reports it if it
+            // happens again there.
+        }
+        String description;
+        try {
+            description = Objects.requireNonNull(provider.description(schedulerConfig), "description");
+        } catch (RuntimeException | LinkageError e) {
+            description = provider.name(); // a plug-in's description must not stop the start
+        }
+        UserTable users;
+        try {
+            users = authFile != null ? UserTable.load(authFile)
+                    : credentials != null ? UserTable.parse(credentials, null) : null;
+        } catch (UserTable.InvalidFileException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         ThreatGuard threats = ThreatGuard.load(config.threats().feedFiles(), config.threats().action());
-        return new ProxySettings(config, provider, threats, StartupWarnings.of(config));
+        return new ProxySettings(config, provider, description, threats, users,
+                StartupWarnings.of(config, users != null));
     }
 
     /**
@@ -399,7 +506,7 @@ public final class FyntrProxyBuilder {
                         + " unless a port is given");
         SchedulerConfig schedulerConfig = new SchedulerConfig(SchedulerConfig.DEFAULT_QUANTUM_BYTES,
                 fixedQuantumBytes == 0 ? Optional.empty() : Optional.of(QuantumTuner.fixed(fixedQuantumBytes)),
-                sparseFlowPriority);
+                sparseFlowPriority, schedulerOptions);
         TreeSet<Integer> ports = new TreeSet<>(allowPorts);
         if (defaultAllowPort) {
             ports.add(ProxyDefaults.DEFAULT_ALLOWED_PORT);
@@ -415,7 +522,8 @@ public final class FyntrProxyBuilder {
                 new PolicyConfig(List.copyOf(ports), allowCidrs, denyCidrs, allowDomains),
                 new ProxyConfig.Threats(threatFeedFiles, threatAction),
                 new ShapingConfig(maxRateBytesPerSecond, maxDownloadRateBytesPerSecond, maxConnectsPerSecond),
-                resolver, sniCheck, new ProxyConfig.PlainHttp(plainHttp, plainPorts()));
+                resolver, sniCheck, new ProxyConfig.Observability(jmx, jmxName, accessLog),
+                new ProxyConfig.PlainHttp(plainHttp, plainPorts()));
     }
 
     /** Port 80 and the explicitly allowed ports: CONNECT's implicit 443 is not a plain-HTTP port. */

@@ -3,6 +3,7 @@ package dev.fyntr.transport.nio;
 import dev.fyntr.api.spi.SchedulerProvider;
 import dev.fyntr.transport.nio.internal.FyntrProxyImpl;
 import dev.fyntr.transport.nio.internal.ProxyConfig;
+import dev.fyntr.transport.nio.internal.auth.UserTable;
 import dev.fyntr.transport.nio.internal.threat.ThreatGuard;
 
 import java.io.IOException;
@@ -20,14 +21,24 @@ public final class ProxySettings {
 
     private final ProxyConfig config;
     private final SchedulerProvider scheduler;
+    private final String schedulerDescription;
     private final ThreatGuard threats;
+    private final UserTable users;
     private final List<String> warnings;
 
-    ProxySettings(ProxyConfig config, SchedulerProvider scheduler, ThreatGuard threats, List<String> warnings) {
+    ProxySettings(ProxyConfig config, SchedulerProvider scheduler, String schedulerDescription, ThreatGuard threats,
+                  UserTable users, List<String> warnings) {
         this.config = config;
         this.scheduler = scheduler;
+        this.schedulerDescription = schedulerDescription;
         this.threats = threats;
+        this.users = users;
         this.warnings = List.copyOf(warnings);
+    }
+
+    /** How many users may authenticate, or 0 when the proxy requires no authentication. */
+    public int authUsers() {
+        return users == null ? 0 : users.size();
     }
 
     /** The address and port to listen on, as configured (port 0: the system will choose one). */
@@ -41,8 +52,17 @@ public final class ProxySettings {
     }
 
     /**
+     * What the scheduler says it will do with this configuration, from
+     * {@link SchedulerProvider#description(dev.fyntr.api.spi.SchedulerConfig)}: {@code quantum auto, sparse-flow
+     * priority on} for {@code drr}; a plug-in's own words for a plug-in. For startup lines.
+     */
+    public String schedulerDescription() {
+        return schedulerDescription;
+    }
+
+    /**
      * What deserves a warning in this configuration, one sentence each, e.g. a non-loopback listen address
-     * (Fyntr has no authentication) or an open-file limit below what {@code maxConnections} needs. Empty when all
+     * without authentication, or an open-file limit below what {@code maxConnections} needs. Empty when all
      * is well. {@link #start()} logs each one at WARN.
      */
     public List<String> warnings() {
@@ -56,7 +76,7 @@ public final class ProxySettings {
      * @throws IOException            if the sockets cannot be opened
      */
     public FyntrProxy start() throws IOException {
-        return FyntrProxyImpl.start(config, scheduler, threats, warnings);
+        return FyntrProxyImpl.start(config, scheduler, threats, users, warnings);
     }
 
     @Override

@@ -27,19 +27,33 @@ import java.util.Objects;
  *                             modes warn and enforce, not for names under an allowed domain
  * @param sniRefusals          tunnels reset because of their ClientHello since start: a mismatch or an unreadable
  *                             ClientHello with {@link SniCheck#ENFORCE}, or a threat-feed block of its server name
+ * @param authFailures         credentials refused since start (wrong or malformed ones, and any sent from a client
+ *                             address blocked after repeated failures; docs/auth.md); requests without credentials
+ *                             are not counted here but as 407 rejections
  */
 public record ProxyStats(int openTunnels, int openHandshakes, long tunnelsOpened, long connectionsAccepted,
                          long bytesUpstream, long bytesDownstream, long queuedBytes,
                          Map<Integer, Long> rejectionsByStatus,
                          ShapingStats shaping, MemoryStats memory, int lingeringRejections,
                          int nameLookupsInFlight, long internalErrors, long schedulerReplacements,
-                         long sniMismatches, long sniRefusals) {
+                         long sniMismatches, long sniRefusals, long authFailures) {
 
     /** Copies the map. */
     public ProxyStats {
         rejectionsByStatus = Map.copyOf(rejectionsByStatus);
         Objects.requireNonNull(shaping, "shaping");
         Objects.requireNonNull(memory, "memory");
+    }
+
+    /** The figures without the authentication failures (0): the form before they were added. */
+    public ProxyStats(int openTunnels, int openHandshakes, long tunnelsOpened, long connectionsAccepted,
+                      long bytesUpstream, long bytesDownstream, long queuedBytes,
+                      Map<Integer, Long> rejectionsByStatus, ShapingStats shaping, MemoryStats memory,
+                      int lingeringRejections, int nameLookupsInFlight, long internalErrors,
+                      long schedulerReplacements, long sniMismatches, long sniRefusals) {
+        this(openTunnels, openHandshakes, tunnelsOpened, connectionsAccepted, bytesUpstream, bytesDownstream,
+                queuedBytes, rejectionsByStatus, shaping, memory, lingeringRejections, nameLookupsInFlight,
+                internalErrors, schedulerReplacements, sniMismatches, sniRefusals, 0);
     }
 
     /** The figures without the SNI check's counters (both 0): the form before they were added. */
@@ -50,7 +64,7 @@ public record ProxyStats(int openTunnels, int openHandshakes, long tunnelsOpened
                       long schedulerReplacements) {
         this(openTunnels, openHandshakes, tunnelsOpened, connectionsAccepted, bytesUpstream, bytesDownstream,
                 queuedBytes, rejectionsByStatus, shaping, memory, lingeringRejections, nameLookupsInFlight,
-                internalErrors, schedulerReplacements, 0, 0);
+                internalErrors, schedulerReplacements, 0, 0, 0);
     }
 
     /** Rejections with one status, 0 if none. */

@@ -54,6 +54,19 @@ final class SocksClient implements AutoCloseable {
         return this;
     }
 
+    /** RFC 1929: {@code 01 ULEN UNAME PLEN PASSWD}. */
+    static byte[] credentials(String user, String password) {
+        byte[] u = user.getBytes(StandardCharsets.UTF_8);
+        byte[] p = password.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(1);
+        out.write(u.length);
+        out.writeBytes(u);
+        out.write(p.length);
+        out.writeBytes(p);
+        return out.toByteArray();
+    }
+
     static byte[] domainRequest(String name, int port) {
         return request(1, 3, name.getBytes(StandardCharsets.UTF_8), port);
     }

@@ -115,6 +115,11 @@ final class TestServers {
             return new InetSocketAddress(LOOPBACK, port());
         }
 
+        /** Connections accepted so far. */
+        int accepted() {
+            return accepted.size();
+        }
+
         /** The handler errors so far, removed: for a test that expects some and checks them itself. */
         List<Throwable> takeErrors() {
             List<Throwable> taken = new ArrayList<>();

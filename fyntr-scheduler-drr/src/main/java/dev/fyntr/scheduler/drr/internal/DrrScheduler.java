@@ -28,6 +28,8 @@ import dev.fyntr.api.spi.Scheduler;
 public final class DrrScheduler implements Scheduler {
 
     private final QuantumTuner tuner;
+    /** Scales each flow's quantum, once per flow from its {@link Flow#info()}; {@code null}: every weight 1. */
+    private final WeightRules weights;
     private final int defaultQuantum;
     private final boolean sparseFlowPriority;
     private final FlowList newFlows = new FlowList("new");
@@ -43,6 +45,16 @@ public final class DrrScheduler implements Scheduler {
      * @param sparseFlowPriority serve flows waking up from idle first (DRR++)
      */
     public DrrScheduler(QuantumTuner tuner, int defaultQuantum, boolean sparseFlowPriority) {
+        this(tuner, null, defaultQuantum, sparseFlowPriority);
+    }
+
+    /**
+     * Weighted DRR: a flow's quantum is the tuner's times the weight of the first rule its {@link Flow#info()}
+     * matches, decided when the scheduler first sees the flow (the info never changes).
+     *
+     * @param weights the rules, or {@code null} for plain DRR
+     */
+    public DrrScheduler(QuantumTuner tuner, WeightRules weights, int defaultQuantum, boolean sparseFlowPriority) {
         if (tuner == null) {
             throw new NullPointerException("tuner");
         }
@@ -50,6 +62,7 @@ public final class DrrScheduler implements Scheduler {
             throw new IllegalArgumentException("defaultQuantum < 1: " + defaultQuantum);
         }
         this.tuner = tuner;
+        this.weights = weights;
         this.defaultQuantum = defaultQuantum;
         this.sparseFlowPriority = sparseFlowPriority;
     }
@@ -59,6 +72,9 @@ public final class DrrScheduler implements Scheduler {
         FlowState s = stateOf(flow);
         if (s == null) {
             s = new FlowState(flow, this);
+            if (weights != null) {
+                s.weight = weights.weightOf(flow.info());
+            }
             flow.schedulerState(s);
         }
         if (s.eligible || s.closed) {
@@ -160,7 +176,11 @@ public final class DrrScheduler implements Scheduler {
     /** What the flow may still be served in the current round: its quantum minus what it got this round. */
     private long shareLeft(FlowState s) {
         countInCurrentRound(s);
-        return Math.max(1, tuner.quantumBytes(s.flow.chunkStats(), defaultQuantum)) - s.roundBytes;
+        long quantum = Math.max(1, tuner.quantumBytes(s.flow.chunkStats(), defaultQuantum));
+        if (s.weight != 1.0) {
+            quantum = Math.max(1, Math.round(quantum * s.weight));
+        }
+        return quantum - s.roundBytes;
     }
 
     /** Starts the flow's byte count afresh when a new round has begun since it was last served. */
@@ -190,7 +210,7 @@ public final class DrrScheduler implements Scheduler {
 
     @Override
     public String toString() {
-        return "drr[" + (sparseFlowPriority ? "new=" + newFlows.size() + ", " : "") + "old=" + oldFlows.size()
+        return (weights == null ? "drr[" : "wdrr[" + weights + ", ") + (sparseFlowPriority ? "new=" + newFlows.size() + ", " : "") + "old=" + oldFlows.size()
                 + ", tuner=" + tuner + "]";
     }
 

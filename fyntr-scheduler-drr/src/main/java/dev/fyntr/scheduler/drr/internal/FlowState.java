@@ -17,6 +17,8 @@ final class FlowState {
     /** The list this node is in, {@code null} when in none. */
     FlowList list;
 
+    /** Its quantum's multiplier (weighted DRR), fixed when the state is created. */
+    double weight = 1.0;
     /** Bytes the flow may still send in the current visit; 0 whenever it is not eligible. */
     long deficit;
     /** The round {@link #roundBytes} counts for. */

@@ -6,6 +6,11 @@ import dev.fyntr.api.spi.SchedulerProvider;
 import dev.fyntr.transport.nio.FyntrProxy;
 import dev.fyntr.transport.nio.MemoryStats;
 import dev.fyntr.transport.nio.ProxyStats;
+import dev.fyntr.transport.nio.ProxyTimings;
+import dev.fyntr.transport.nio.internal.access.AccessLog;
+import dev.fyntr.transport.nio.ThreatFeedException;
+import dev.fyntr.transport.nio.internal.auth.ProxyAuthenticator;
+import dev.fyntr.transport.nio.internal.auth.UserTable;
 import dev.fyntr.transport.nio.internal.dial.Dialers;
 import dev.fyntr.transport.nio.internal.dial.NameResolver;
 import dev.fyntr.transport.nio.internal.dial.SocketConnector;
@@ -13,7 +18,9 @@ import dev.fyntr.transport.nio.internal.handshake.HandshakeServices;
 import dev.fyntr.transport.nio.internal.handshake.http.HttpFrontEnd;
 import dev.fyntr.transport.nio.internal.handshake.socks.Socks5FrontEnd;
 import dev.fyntr.transport.nio.internal.loop.BufferPool;
+import dev.fyntr.transport.nio.internal.jmx.JmxRegistration;
 import dev.fyntr.transport.nio.internal.loop.EventLoop;
+import dev.fyntr.transport.nio.internal.metrics.Timings;
 import dev.fyntr.transport.nio.internal.net.Formats;
 import dev.fyntr.transport.nio.internal.net.LogHandoff;
 import dev.fyntr.transport.nio.internal.policy.DestinationPolicy;
@@ -69,13 +76,21 @@ public final class FyntrProxyImpl implements FyntrProxy {
     private final Connections connections;
     private final ConnectionServices services;
     private final NameResolver resolver;
+    private final Timings timings;
+    private final AccessLog accessLog;
+    private final ThreatGuard threats;
+    /** Checks credentials; {@code null} when the proxy requires none. */
+    private final ProxyAuthenticator authenticator;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile ProxyStats finalStats;
+    private volatile ProxyTimings finalTimings;
+    private volatile JmxRegistration jmx;
 
-    private FyntrProxyImpl(ProxyConfig config, SchedulerProvider provider, ThreatGuard threats,
+    private FyntrProxyImpl(ProxyConfig config, SchedulerProvider provider, ThreatGuard threats, UserTable users,
                            ServerSocketChannel server, ServerSocketChannel socks5Server, Selector selector)
             throws IOException {
         this.config = config;
+        this.threats = threats;
         this.schedulerName = provider.name();
         this.address = (InetSocketAddress) server.getLocalAddress();
         this.socks5Address = socks5Server == null ? null : (InetSocketAddress) socks5Server.getLocalAddress();
@@ -86,29 +101,37 @@ public final class FyntrProxyImpl implements FyntrProxy {
         this.loop = new EventLoop(selector, limits.maxBufferMemory(), BUFFERS_RETAINED);
         this.shaping = new Shaping(loop, timeouts.handshake());
         this.counters = new Counters();
+        this.timings = new Timings();
+        this.accessLog = new AccessLog(config.observability().accessLog());
         this.resolver = new NameResolver(loop, config.resolver(), "fyntr-resolver-" + instance + "-",
                 limits.maxNameLookups(), limits.maxNameLookupsPerClient());
+        this.authenticator = users == null ? null : new ProxyAuthenticator(users, loop::execute);
         DestinationPolicy policy = DestinationPolicy.from(config.policy());
         DestinationPolicy plainPolicy = new DestinationPolicy(config.plainHttp().ports(), config.policy().allowCidrs(),
                 config.policy().denyCidrs(), config.policy().allowDomains());
         HandshakeServices handshakes = new HandshakeServices(loop, policy, threats, resolver,
                 new Dialers(loop, new SocketConnector(loop), shaping.connects, timeouts.connect()),
-                timeouts.handshake(), timeouts.resolve(), timeouts.connect(), limits.maxConnections(), plainPolicy);
+                timeouts.handshake(), timeouts.resolve(), timeouts.connect(), limits.maxConnections(), authenticator,
+                plainPolicy);
         this.services = new ConnectionServices(loop, counters, handshakes, scheduler, schedulerName,
                 fallback(provider, config), Schedulers.DEFAULT_NAME, shaping.download, limits.maxQueuedBytesPerFlow(),
-                timeouts.idle(), new SniPolicy(config.sniCheck(), threats, config.policy().allowDomains()));
+                timeouts.idle(), new SniPolicy(config.sniCheck(), threats, config.policy().allowDomains()), timings,
+                accessLog);
         this.connections = new Connections(services, limits.maxConnections(), limits.maxConnectionsPerClient(),
                 loop::stop);
         boolean plainHttp = config.plainHttp().enabled();
         connections.listen(server, () -> new HttpFrontEnd(plainHttp));
         if (socks5Server != null) {
-            connections.listen(socks5Server, Socks5FrontEnd::new);
+            boolean socksAuth = authenticator != null;
+            connections.listen(socks5Server, () -> new Socks5FrontEnd(socksAuth));
         }
         shaping.configure(config.shaping(), System.nanoTime()); // published to the loop by Thread.start()
-        loop.duty(new ServiceRound(services, shaping));
+        loop.duty(new ServiceRound(services, shaping, loop::pollReadyNow));
         loop.onStop(() -> {
             connections.closeAll();
+            finalTimings = timings.snapshot();
             finalStats = snapshot();
+            accessLog.totals(finalStats);
         });
         this.thread = new Thread(loop, "fyntr-loop-" + instance);
         logStartup(policy, threats);
@@ -118,10 +141,11 @@ public final class FyntrProxyImpl implements FyntrProxy {
      * Binds, starts the loop thread, logs the startup line and the warnings the builder's check found.
      *
      * @param threats  the loaded feeds ({@link ThreatGuard#none()} without feeds)
+     * @param users    who may authenticate, or {@code null}: no authentication
      * @param warnings from {@link StartupWarnings#of}, logged at WARN
      */
     public static FyntrProxy start(ProxyConfig config, SchedulerProvider provider, ThreatGuard threats,
-                                   List<String> warnings) throws IOException {
+                                   UserTable users, List<String> warnings) throws IOException {
         ProxyConfig.Listen listen = config.listen();
         ServerSocketChannel server = ServerSocketChannel.open();
         ServerSocketChannel socks5Server = null;
@@ -134,11 +158,20 @@ public final class FyntrProxyImpl implements FyntrProxy {
                         "for SOCKS5 ");
             }
             selector = Selector.open();
-            FyntrProxyImpl proxy = new FyntrProxyImpl(config, provider, threats, server, socks5Server, selector);
+            FyntrProxyImpl proxy = new FyntrProxyImpl(config, provider, threats, users, server, socks5Server,
+                    selector);
             for (String warning : warnings) {
                 LOG.warn(warning);
             }
             proxy.thread.start();
+            if (config.observability().jmx()) {
+                try {
+                    proxy.jmx = JmxRegistration.register(proxy, config.observability().jmxName());
+                } catch (RuntimeException e) {
+                    proxy.close(Duration.ZERO);
+                    throw e;
+                }
+            }
             return proxy;
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -160,7 +193,8 @@ public final class FyntrProxyImpl implements FyntrProxy {
             ch.bind(at, backlog);
         } catch (BindException e) {
             throw new BindException("cannot listen " + what + "on " + Formats.endpoint(at) + ": "
-                    + e.getMessage() + (at.getPort() != 0 ? " (is another process using port " + at.getPort() + "?)" : ""));
+                    + e.getMessage() + (at.getPort() != 0 && String.valueOf(e.getMessage()).contains("in use")
+                            ? " (is another process using port " + at.getPort() + "?)" : ""));
         }
         ch.configureBlocking(false);
     }
@@ -171,7 +205,11 @@ public final class FyntrProxyImpl implements FyntrProxy {
                 Formats.endpoint(address), schedulerName, max == 0 ? "unlimited" : String.valueOf(max),
                 config.limits().maxBufferMemory() >> 20, policy.describe());
         if (socks5Address != null) {
-            LOG.info("SOCKS5 listening on {} (no authentication, CONNECT only)", Formats.endpoint(socks5Address));
+            LOG.info("SOCKS5 listening on {} ({}, CONNECT only)", Formats.endpoint(socks5Address),
+                    authenticator == null ? "no authentication" : "username/password");
+        }
+        if (authenticator != null) {
+            LOG.info("authentication required: {}", authenticator.users());
         }
         if (config.plainHttp().enabled()) {
             StringBuilder ports = new StringBuilder();
@@ -221,7 +259,7 @@ public final class FyntrProxyImpl implements FyntrProxy {
         MemoryStats memory = new MemoryStats(buffers.budgetBytes(), buffers.usedBytes(), buffers.peakBytes(),
                 buffers.waiting(), buffers.refusals());
         return counters.snapshot(shaping, System.nanoTime(), memory, resolver.namesInFlight(), loop.faults(),
-                services);
+                services, authenticator == null ? 0 : authenticator.failures());
     }
 
     @Override
@@ -241,24 +279,53 @@ public final class FyntrProxyImpl implements FyntrProxy {
 
     @Override
     public ProxyStats stats() {
-        ProxyStats last = finalStats;
-        if (last != null) {
-            return last;
+        return onLoop(this::snapshot, () -> finalStats);
+    }
+
+    @Override
+    public ProxyTimings timings() {
+        return onLoop(timings::snapshot, () -> finalTimings);
+    }
+
+    @Override
+    public long accessLogDropped() {
+        return accessLog.dropped();
+    }
+
+    @Override
+    public Optional<String> jmxName() {
+        JmxRegistration r = jmx;
+        return r == null ? Optional.empty() : Optional.of(r.name().toString());
+    }
+
+    /**
+     * Asks the loop for {@code figures}; once the loop has ended, the figures it left ({@code last}, set in its
+     * last turn).
+     */
+    private <T> T onLoop(Supplier<T> figures, Supplier<T> last) {
+        T done = last.get();
+        if (done != null) {
+            return done;
         }
-        CompletableFuture<ProxyStats> f = new CompletableFuture<>();
-        loop.execute(() -> f.complete(snapshot()));
+        CompletableFuture<T> f = new CompletableFuture<>();
+        loop.execute(() -> f.complete(figures.get()));
         try {
             return f.get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while taking stats", e);
         } catch (ExecutionException | TimeoutException e) {
-            last = finalStats;
-            if (last != null) {
-                return last; // the loop ended while we asked
+            done = last.get();
+            if (done != null) {
+                return done; // the loop ended while we asked
             }
             throw new IllegalStateException("the event loop did not answer within 5 s", e);
         }
+    }
+
+    /** The access log, for tests that tap its lines. */
+    public AccessLog accessLog() {
+        return accessLog;
     }
 
     @Override
@@ -280,6 +347,34 @@ public final class FyntrProxyImpl implements FyntrProxy {
         ShapingConfig.checkConnectsPerSecond(connectsPerSecond);
         LOG.info("connect rate limit set to {}", ShapingConfig.connects(connectsPerSecond));
         loop.execute(() -> shaping.connects.rate(connectsPerSecond, System.nanoTime()));
+    }
+
+    @Override
+    public synchronized boolean reload() {
+        boolean ok = true;
+        if (authenticator != null) {
+            UserTable current = authenticator.users();
+            if (current.file() != null) {
+                try {
+                    UserTable fresh = UserTable.load(current.file());
+                    authenticator.users(fresh);
+                    LOG.info("reloaded {}", fresh);
+                } catch (UserTable.InvalidFileException e) {
+                    ok = false;
+                    LOG.warn("{}; keeping the previous {}", e.getMessage(), current);
+                }
+            }
+        }
+        if (threats.hasFeeds()) {
+            try {
+                LOG.info("reloaded {}", threats.reload());
+            } catch (ThreatFeedException | RuntimeException e) {
+                ok = false;
+                LOG.warn("threat feeds not reloaded, keeping the previous ones ({}): {}", threats.describe(),
+                        e.getMessage());
+            }
+        }
+        return ok;
     }
 
     @Override
@@ -323,7 +418,14 @@ public final class FyntrProxyImpl implements FyntrProxy {
                 }
             }
             joinQuietly(thread, 5_000);
+            JmxRegistration r = jmx;
+            if (r != null) {
+                r.unregister();
+            }
             LogHandoff.drain(2_000); // the loop's last lines before the caller's next ones
+            if (authenticator != null) {
+                authenticator.close();
+            }
             try {
                 resolver.close();
             } catch (InterruptedException e) {

@@ -18,10 +18,11 @@ import java.util.List;
  * Immutable.
  *
  * @param sniCheck what a tunnel does with the server name of its client's TLS ClientHello
+ * @param observability the JMX MBean and the access log
  */
 public record ProxyConfig(Listen listen, Timeouts timeouts, Limits limits, SchedulerChoice scheduler,
                           PolicyConfig policy, Threats threats, ShapingConfig shaping, Resolver resolver,
-                          SniCheck sniCheck, PlainHttp plainHttp) {
+                          SniCheck sniCheck, Observability observability, PlainHttp plainHttp) {
 
     /**
      * The listen sockets.
@@ -75,6 +76,18 @@ public record ProxyConfig(Listen listen, Timeouts timeouts, Limits limits, Sched
         public PlainHttp {
             ports = List.copyOf(ports);
         }
+    }
+
+    /**
+     * How the proxy can be watched.
+     *
+     * @param jmx       whether to register the MBean {@code dev.fyntr:type=Proxy,name=…}
+     * @param jmxName   its {@code name}, or null for {@code fyntr-<port>} (made unique in the JVM)
+     * @param accessLog whether to write the {@code fyntr.access} lines
+     */
+    public record Observability(boolean jmx, String jmxName, boolean accessLog) {
+
+        public static final Observability DEFAULT = new Observability(true, null, true);
     }
 
     /** The scheduler provider's name (after the lookup's defaults) and its configuration. */

@@ -16,14 +16,18 @@ public final class StartupWarnings {
     private StartupWarnings() {
     }
 
-    /** One sentence per warning, in a stable order; empty when all is well. */
-    public static List<String> of(ProxyConfig config) {
+    /**
+     * One sentence per warning, in a stable order; empty when all is well.
+     *
+     * @param authenticated whether clients must authenticate (then a non-loopback address is no warning)
+     */
+    public static List<String> of(ProxyConfig config, boolean authenticated) {
         ProxyConfig.Listen listen = config.listen();
         List<String> warnings = new ArrayList<>(4);
-        if (!listen.bind().isLoopbackAddress()) {
+        if (!authenticated && !listen.bind().isLoopbackAddress()) {
             warnings.add(nonLoopback("listening on", listen.bind(), listen.port()));
         }
-        if (listen.socks5() && !listen.socks5Bind().isLoopbackAddress()) {
+        if (!authenticated && listen.socks5() && !listen.socks5Bind().isLoopbackAddress()) {
             warnings.add(nonLoopback("SOCKS5 listening on", listen.socks5Bind(), listen.socks5Port()));
         }
         long direct = JvmLimits.maxDirectMemory();
@@ -42,7 +46,7 @@ public final class StartupWarnings {
 
     private static String nonLoopback(String what, InetAddress address, int port) {
         return what + " " + address.getHostAddress() + ", which is not a loopback address: fyntr has no "
-                + "authentication, so anyone who can reach " + (port == 0 ? "it" : "port " + port)
+                + "authentication configured (--auth-file), so anyone who can reach " + (port == 0 ? "it" : "port " + port)
                 + " can use it as a proxy";
     }
 }

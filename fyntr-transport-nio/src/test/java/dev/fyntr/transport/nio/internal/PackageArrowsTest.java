@@ -36,19 +36,28 @@ class PackageArrowsTest {
             Map.entry("loop", Set.of("net")),
             Map.entry("policy", Set.of("net")),
             Map.entry("threat", Set.of("net")),
+            // Credentials (docs/auth.md): parsed and checked on their own threads; only the failure type from net.
+            Map.entry("auth", Set.of("net")),
             Map.entry("shaping", Set.of("loop", "net")),
             Map.entry("dial", Set.of("loop", "shaping", "net")),
-            Map.entry("handshake", Set.of("dial", "shaping", "loop", "policy", "threat", "net")),
-            Map.entry("handshake.http", Set.of("handshake", "net")),
-            Map.entry("handshake.socks", Set.of("handshake", "net")),
+            Map.entry("handshake", Set.of("dial", "shaping", "loop", "policy", "threat", "auth", "net")),
+            Map.entry("handshake.http", Set.of("handshake", "auth", "net")),
+            Map.entry("handshake.socks", Set.of("handshake", "auth", "net")),
+            // metrics (histograms) and access (the access log) are leaves the tunnel reports to; jmx only reads the
+            // public figures, so only the internal root, which registers it, knows it.
+            Map.entry("metrics", Set.of()),
+            Map.entry("access", Set.of("net")),
+            Map.entry("jmx", Set.of()),
             // forward: plain-HTTP forwarding, a third thing a connection can become; it parses later requests with
-            // handshake.http's parser and dials through handshake, and the tunnel (which owns connections) uses it.
+            // handshake.http's parser, dials through handshake, checks later requests' credentials with auth, and
+            // writes its access lines through access; the tunnel (which owns connections) uses it.
             Map.entry("forward", Set.of("handshake", "handshake.http", "dial", "shaping", "loop", "policy", "threat",
-                    "net")),
-            Map.entry("tunnel", Set.of("forward", "handshake", "dial", "shaping", "loop", "policy", "threat", "net")),
-            Map.entry("", Set.of("tunnel", "forward", "handshake", "handshake.http", "handshake.socks", "dial", "shaping", "loop",
-                    "policy", "threat", "net")),
-            Map.entry("api", Set.of("", "policy", "shaping", "threat", "net")));
+                    "auth", "access", "net")),
+            Map.entry("tunnel", Set.of("forward", "handshake", "dial", "shaping", "loop", "policy", "threat", "net",
+                    "metrics", "access")),
+            Map.entry("", Set.of("tunnel", "forward", "handshake", "handshake.http", "handshake.socks", "dial",
+                    "shaping", "loop", "policy", "threat", "auth", "net", "metrics", "access", "jmx")),
+            Map.entry("api", Set.of("", "policy", "shaping", "threat", "auth", "net")));
 
     @Test
     void shouldOnlyHaveArrowsTheLayeringAllows() throws IOException {

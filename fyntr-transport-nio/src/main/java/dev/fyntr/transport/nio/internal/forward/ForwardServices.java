@@ -1,6 +1,7 @@
 package dev.fyntr.transport.nio.internal.forward;
 
 import dev.fyntr.api.spi.Scheduler;
+import dev.fyntr.transport.nio.internal.access.AccessLog;
 import dev.fyntr.transport.nio.internal.handshake.HandshakeServices;
 import dev.fyntr.transport.nio.internal.loop.LoopContext;
 import dev.fyntr.transport.nio.internal.shaping.DownloadShaper;
@@ -30,6 +31,12 @@ public final class ForwardServices {
 
         /** Connections relaying now (tunnels and plain-HTTP sessions): each one's share of the memory budget. */
         int activeFlows();
+
+        /**
+         * A request body became eligible for the scheduler; {@code sparse} if its chunks are small on average (the
+         * service round serves such flows between its bulk writes).
+         */
+        void backlogged(boolean sparse);
     }
 
     final LoopContext loop;
@@ -40,14 +47,17 @@ public final class ForwardServices {
     final int maxQueuedBytes;
     final Duration idleTimeout;
     final UpstreamPool<Upstream> pool;
+    final AccessLog accessLog;
 
     /**
      * @param scheduler      the proxy's scheduler, already guarded against plug-in failures
      * @param maxQueuedBytes bound of one request body's queue, as for a tunnel's upload
      * @param idleTimeout    an exchange with no bytes either way for this long ends; zero = never
+     * @param accessLog      where each request's line goes ({@code kind=http})
      */
     public ForwardServices(LoopContext loop, HandshakeServices handshakes, Scheduler scheduler, Counts counts,
-                           DownloadShaper downloads, int maxQueuedBytes, Duration idleTimeout) {
+                           DownloadShaper downloads, int maxQueuedBytes, Duration idleTimeout,
+                           AccessLog accessLog) {
         this.loop = loop;
         this.handshakes = handshakes;
         this.scheduler = scheduler;
@@ -56,6 +66,7 @@ public final class ForwardServices {
         this.maxQueuedBytes = maxQueuedBytes;
         this.idleTimeout = idleTimeout;
         this.pool = new UpstreamPool<>(loop);
+        this.accessLog = accessLog;
     }
 
     /** Shutdown: closes the idle upstream connections now, and any that would become idle later. */

@@ -1,5 +1,8 @@
 package dev.fyntr.transport.nio.internal.forward;
 
+import dev.fyntr.api.spi.FlowInfo;
+import dev.fyntr.transport.nio.internal.auth.AuthDecision;
+import dev.fyntr.transport.nio.internal.auth.ProxyAuthenticator;
 import dev.fyntr.transport.nio.internal.handshake.Handshake;
 import dev.fyntr.transport.nio.internal.handshake.HandshakeServices;
 import dev.fyntr.transport.nio.internal.handshake.PlainRequest;
@@ -49,6 +52,9 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
 
         InetSocketAddress clientAddress();
 
+        /** {@link System#nanoTime()} when the connection was accepted (for the scheduler's {@link FlowInfo}). */
+        long acceptedAt();
+
         /** Arms the connection's one deadline; it calls {@link #onDeadline()} when it fires. */
         void deadline(long at);
 
@@ -64,9 +70,12 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
         boolean shuttingDown();
     }
 
-    private enum Phase { HEAD, CONNECTING, EXCHANGE, DRAINING, CLOSED }
+    /** AUTHENTICATING: a later request's credentials are being checked (off the loop; reading paused). */
+    private enum Phase { HEAD, AUTHENTICATING, CONNECTING, EXCHANGE, DRAINING, CLOSED }
 
     /** Longest wait for a keep-alive client's next request (or the idle timeout, if shorter). */
+    /** A client whose address the socket could not tell: 0.0.0.0:0 in its flow's info, as for a tunnel. */
+    private static final InetSocketAddress UNKNOWN_CLIENT = new InetSocketAddress(0);
     static final long KEEP_ALIVE_NANOS = 60_000_000_000L;
     /** How long a client may keep sending after our last response before we close. */
     private static final long LINGER_NANOS = 2_000_000_000L;
@@ -170,6 +179,8 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
                     owner.close("keep-alive connection idle");
                 }
             }
+            case AUTHENTICATING -> answerError(HandshakeFailure.unavailable("checking the credentials took longer "
+                    + "than the handshake timeout", 1), "authentication timeout");
             case CONNECTING -> setup.onDeadline();
             case EXCHANGE -> {
                 Duration idle = services.idleTimeout;
@@ -204,7 +215,7 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
         if (phase == Phase.CLOSED) {
             return;
         }
-        boolean inFlight = phase == Phase.EXCHANGE || phase == Phase.CONNECTING;
+        boolean inFlight = phase == Phase.EXCHANGE || phase == Phase.CONNECTING || phase == Phase.AUTHENTICATING;
         phase = Phase.CLOSED;
         if (inFlight && request != null) {
             logRequest(error == null && status == 0 ? "closed before the response" : closeReason(),
@@ -299,9 +310,10 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
                     buffers.release(buf);
                 }
                 PlainRequest next = parser.plainRequest();
+                String credentials = parser.takeHeader("proxy-authorization"); // never forwarded nor kept
                 parser = null;
                 beginRequest(next);
-                routeRequest();
+                checkCredentials(credentials);
             }
         }
     }
@@ -320,14 +332,51 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
     }
 
     /**
-     * The checks of a later request (the first one passed the handshake's), then a pooled connection to its origin
-     * or a new one, resolved, checked and dialled as for CONNECT.
+     * Where a later request's proxy credentials are checked (the first request's were checked by the handshake, as
+     * CONNECT's are): by the same authenticator, so that every request on a kept-alive connection is authorised,
+     * not only the first, with the same 407 answer, failure count and rate limit. The check runs off the loop;
+     * reading pauses until the decision comes back.
+     */
+    private void checkCredentials(String credentials) {
+        ProxyAuthenticator authenticator = handshakes.authenticator();
+        if (authenticator == null) {
+            routeRequest();
+            return;
+        }
+        phase = Phase.AUTHENTICATING;
+        owner.clientInterest(0);
+        PlainRequest asked = request;
+        AuthDecision now = authenticator.check(owner.clientAddress(), credentials, later -> onDecision(asked, later));
+        if (now.outcome() != AuthDecision.Outcome.PENDING) {
+            decided(now);
+        }
+    }
+
+    /** A decision that came later, on the loop: the connection may have ended or timed out meanwhile. */
+    private void onDecision(PlainRequest asked, AuthDecision decision) {
+        if (phase != Phase.AUTHENTICATING || request != asked) {
+            return;
+        }
+        decided(decision);
+        if (phase != Phase.CLOSED) {
+            updateInterest();
+        }
+    }
+
+    private void decided(AuthDecision decision) {
+        if (!decision.accepted()) {
+            answerError(decision.failure(), "refused");
+            return;
+        }
+        routeRequest();
+    }
+
+    /**
+     * The checks of a later request made before any lookup, then a pooled connection to its origin or a new one,
+     * resolved, checked and dialled as for CONNECT.
      */
     private void routeRequest() {
-        HandshakeFailure denied = checkCredentials(request);
-        if (denied == null) {
-            denied = handshakes.checkBeforeLookup(request.target(), owner.clientAddress(), true);
-        }
+        HandshakeFailure denied = handshakes.checkBeforeLookup(request.target(), owner.clientAddress(), true);
         if (denied != null) {
             answerError(denied, "refused");
             return;
@@ -357,14 +406,6 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
             pooled.close();
         }
         dial();
-    }
-
-    /**
-     * Where a later request's proxy credentials are checked: by the same authenticator as CONNECT, so that every
-     * request on a kept-alive connection is authorised, not only the first. {@code null} when allowed.
-     */
-    private HandshakeFailure checkCredentials(PlainRequest r) {
-        return null;
     }
 
     private void dial() {
@@ -403,7 +444,10 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
         responseBody = null;
         headOut = ByteBuffer.wrap(ForwardHeads.request(request));
         if (request.hasBody()) {
-            body = new RequestBody(this, services, request.contentLength(), request.chunked(), carry);
+            InetSocketAddress client = owner.clientAddress();
+            FlowInfo info = FlowInfo.of(request.target().host(), request.target().port(), u.address,
+                    client != null ? client : UNKNOWN_CLIENT, FlowInfo.FrontEnd.PLAIN_HTTP, owner.acceptedAt());
+            body = new RequestBody(this, services, request.contentLength(), request.chunked(), carry, info);
             carry = null;
             body.begin();
             if (phase != Phase.EXCHANGE) {
@@ -784,8 +828,8 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
         answered = true;
         String method = request != null ? request.method() : "-";
         String target = request != null ? request.target().authority() : null;
-        AccessLine.write(method, owner.clientAddress(), target, null, status, error, up, down,
-                services.loop.nanoTime() - requestStart, why);
+        services.accessLog.connection("http", method, owner.clientAddress(), target, null, status, error, up,
+                down, services.loop.nanoTime() - requestStart, why);
         request = null;
         phase = Phase.DRAINING;
         owner.deadline(services.loop.nanoTime() + LINGER_NANOS);
@@ -840,9 +884,8 @@ public final class PlainHttpSession implements RequestBody.Owner, BufferPool.Mem
         if (request == null) {
             return;
         }
-        AccessLine.write(request.method(), owner.clientAddress(), request.target().authority(), resolved, status,
-                error, up, down,
-                services.loop.nanoTime() - requestStart, close);
+        services.accessLog.connection("http", request.method(), owner.clientAddress(), request.target().authority(),
+                resolved, status, error, up, down, services.loop.nanoTime() - requestStart, close);
     }
 
     // ---- interest, memory, timers ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.fyntr.transport.nio.internal.forward;
 
 import dev.fyntr.api.spi.ChunkStats;
 import dev.fyntr.api.spi.EmaChunkStats;
+import dev.fyntr.api.spi.FlowInfo;
 import dev.fyntr.api.spi.Scheduler;
 import dev.fyntr.transport.nio.internal.loop.BufferPool;
 
@@ -19,8 +20,10 @@ import java.util.ArrayDeque;
  * bytes after it are the client's next request, which it hands back. Event-loop thread only.
  *
  * <p>The scheduler hears the same transitions as for a tunnel: {@code onBacklogged} when a chunk is queued and the
- * upstream is writable, {@code onIdle} when the queue empties, {@code onBlocked} on a partial write,
- * {@code onClosed} when the body is over or the exchange ends.
+ * upstream is writable, {@code onSent} as each chunk is granted ({@link #stage}), {@code onIdle} when every queued
+ * chunk is granted, {@code onBlocked} when a write falls short, {@code onClosed} when the body is over or the
+ * exchange ends. Granted chunks wait in {@code granted} until the service round's write phase
+ * ({@link #flushStaged}) writes them all with one gathering write.
  */
 final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
 
@@ -58,13 +61,24 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
     private final ForwardServices.Counts counts;
     private final int maxQueuedBytes;
     private final ChunkedScanner scanner;
+    /** Chunks the scheduler has not granted yet (a capped chunk's tail goes back to its front after the write). */
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>(8);
+    /** Chunks granted this round, in order, all before those of {@link #queue}; empty between rounds. */
+    private final ArrayDeque<ByteBuffer> granted = new ArrayDeque<>(8);
+    /** The granted chunks laid out for the gathering write: reused, so a write allocates nothing. */
+    private ByteBuffer[] gather = new ByteBuffer[8];
+    private final FlowInfo info;
     private final EmaChunkStats chunkStats = new EmaChunkStats();
     private long remaining;
     /** Client bytes read but not yet taken (pooled): the body's start, and what follows its end. */
     private ByteBuffer carry;
     private Object schedulerState;
+    /** Bytes held, granted or not: what the body holds in memory. */
     private long queuedBytes;
+    private long grantedBytes;
+    /** The limit the last granted chunk had before {@link #stage} capped it (--max-rate); -1 when none is capped. */
+    private int cappedLimit = -1;
+    private boolean listedForWrite;
     private long bytesWritten;
     private boolean held = true;
     private boolean eligible;
@@ -79,8 +93,11 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
     /**
      * @param contentLength the body's length, when not chunked
      * @param carry         client bytes read after the head (pooled; the body now owns them), or null
+     * @param info          what a scheduler may know of this flow (front end {@code PLAIN_HTTP})
      */
-    RequestBody(Owner owner, ForwardServices services, long contentLength, boolean chunked, ByteBuffer carry) {
+    RequestBody(Owner owner, ForwardServices services, long contentLength, boolean chunked, ByteBuffer carry,
+                FlowInfo info) {
+        this.info = info;
         this.owner = owner;
         this.buffers = services.loop.buffers();
         this.scheduler = services.scheduler;
@@ -202,8 +219,9 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
 
     private boolean atHigh() {
         int limit = chunkLimit();
-        readPaused = readPaused ? !(queuedBytes <= maxQueuedBytes / 2 && queue.size() <= limit / 2)
-                : queuedBytes >= maxQueuedBytes || queue.size() >= limit;
+        int chunks = queue.size() + granted.size();
+        readPaused = readPaused ? !(queuedBytes <= maxQueuedBytes / 2 && chunks <= limit / 2)
+                : queuedBytes >= maxQueuedBytes || chunks >= limit;
         return readPaused;
     }
 
@@ -214,57 +232,106 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
     }
 
     private boolean isSparse() {
-        return queue.isEmpty() && (chunkStats.chunks() == 0 || chunkStats.averageChunkBytes() < SPARSE_CHUNK_BYTES);
+        return queue.isEmpty() && granted.isEmpty()
+                && (chunkStats.chunks() == 0 || chunkStats.averageChunkBytes() < SPARSE_CHUNK_BYTES);
     }
 
     private void becomeEligible() {
         eligible = true;
         knownToScheduler = true;
+        // counted as a tunnel's upload is: the service round serves sparse flows that wake up between its writes
+        counts.backlogged(chunkStats.averageChunkBytes() < SPARSE_CHUNK_BYTES);
         scheduler.onBacklogged(this);
     }
 
     @Override
-    public int writeHeadChunk(int maxBytes) {
-        ByteBuffer head = queue.peekFirst();
-        if (head == null || upstreamBlocked || held || released) {
+    public int stage(int maxBytes) {
+        if (!eligible || upstreamBlocked || held || released || queue.isEmpty()) {
             eligible = false; // not eligible: a scheduler bug; resync it
             scheduler.onIdle(this);
             return 0;
         }
-        int limit = head.limit();
-        boolean capped = head.remaining() > maxBytes;
-        if (capped) {
-            head.limit(head.position() + maxBytes);
-        }
-        int n;
-        try {
-            n = owner.upstream().write(head);
-        } catch (IOException e) {
-            head.limit(limit);
-            owner.reset("upstream write failed: " + e.getMessage());
+        if (cappedLimit >= 0 || maxBytes <= 0) {
+            scheduler.onSent(this, 0); // a capped chunk is the last one granted until the write puts its tail back
             return 0;
         }
-        head.limit(limit);
+        ByteBuffer chunk = queue.pollFirst();
+        int n = chunk.remaining();
+        if (n > maxBytes) {
+            cappedLimit = chunk.limit();
+            chunk.limit(chunk.position() + maxBytes);
+            n = maxBytes;
+        }
+        granted.addLast(chunk);
+        grantedBytes += n;
         scheduler.onSent(this, n);
+        if (queue.isEmpty()) {
+            eligible = false; // all it has is granted; eligible again if more arrives, or if the write falls short
+            scheduler.onIdle(this);
+        }
+        return n;
+    }
+
+    @Override
+    public boolean listedForWrite() {
+        return listedForWrite;
+    }
+
+    @Override
+    public boolean listForWrite() {
+        if (listedForWrite) {
+            return false;
+        }
+        listedForWrite = true;
+        return true;
+    }
+
+    @Override
+    public long flushStaged() {
+        listedForWrite = false;
+        int k = granted.size();
+        if (released || k == 0) {
+            return 0;
+        }
+        if (gather.length < k) {
+            gather = new ByteBuffer[Math.max(k, gather.length * 2)]; // rare: the queue's bound caps k
+        }
+        for (int i = 0; i < k; i++) {
+            gather[i] = granted.pollFirst();
+        }
+        long offered = grantedBytes;
+        long n = 0;
+        String failure = null;
+        try {
+            n = owner.upstream().write(gather, 0, k);
+        } catch (IOException e) {
+            failure = "upstream write failed: " + e.getMessage();
+        } finally {
+            requeue(k); // before any reset, which releases the queue
+        }
+        if (failure != null) {
+            owner.reset(failure);
+            return 0;
+        }
         bytesWritten += n;
         queuedBytes -= n;
-        counts.upstream(n);
+        counts.upstream((int) n);
         counts.queued(-n);
         if (n > 0) {
             owner.touch();
         }
-        if (!head.hasRemaining()) {
-            queue.pollFirst();
-            buffers.release(head);
-            if (queue.isEmpty()) {
-                eligible = false;
-                scheduler.onIdle(this);
-                checkSent();
-            }
-        } else if (!capped || n < maxBytes) {
-            eligible = false;
+        if (queue.isEmpty()) {
+            checkSent();
+        } else if (n < offered) {
             upstreamBlocked = true;
+            if (!eligible) {
+                scheduler.onBacklogged(this); // so that it leaves as blocked, not as gone quiet
+            }
+            eligible = false;
+            knownToScheduler = true;
             scheduler.onBlocked(this);
+        } else if (!eligible && !held) {
+            becomeEligible(); // a capped chunk's tail (--max-rate), or chunks read meanwhile, wait for the next round
         }
         if (!released) {
             owner.updateInterest();
@@ -272,8 +339,29 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
         return n;
     }
 
+    /**
+     * After a write of the first {@code k} gathered chunks: releases those written in full, and puts the rest (a
+     * capped chunk's tail too) back in front of the ungranted ones, in order.
+     */
+    private void requeue(int k) {
+        if (cappedLimit >= 0) {
+            gather[k - 1].limit(cappedLimit);
+            cappedLimit = -1;
+        }
+        for (int i = k - 1; i >= 0; i--) { // bounded by k
+            ByteBuffer b = gather[i];
+            gather[i] = null;
+            if (b.hasRemaining()) {
+                queue.addFirst(b);
+            } else {
+                buffers.release(b);
+            }
+        }
+        grantedBytes = 0;
+    }
+
     private void checkSent() {
-        if (readDone && queue.isEmpty() && !held && !sent && !released) {
+        if (readDone && queue.isEmpty() && granted.isEmpty() && !held && !sent && !released) {
             sent = true;
             owner.bodySent();
         }
@@ -321,6 +409,11 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
         for (ByteBuffer b = queue.pollFirst(); b != null; b = queue.pollFirst()) { // bounded by the queue's size
             buffers.release(b);
         }
+        for (ByteBuffer b = granted.pollFirst(); b != null; b = granted.pollFirst()) { // bounded likewise
+            buffers.release(b);
+        }
+        grantedBytes = 0;
+        cappedLimit = -1;
         if (carry != null) {
             buffers.release(carry);
             carry = null;
@@ -360,9 +453,15 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
         return head == null ? 0 : head.remaining();
     }
 
+    /** Bytes the scheduler has not granted yet (a capped chunk's tail counts once it is back in the queue). */
     @Override
     public long queuedBytes() {
-        return queuedBytes;
+        return queuedBytes - grantedBytes;
+    }
+
+    @Override
+    public FlowInfo info() {
+        return info;
     }
 
     @Override

@@ -1,10 +1,15 @@
 package dev.fyntr.transport.nio.internal.handshake;
 
+import dev.fyntr.api.spi.FlowInfo;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 
+import dev.fyntr.transport.nio.internal.auth.AuthDecision;
+import dev.fyntr.transport.nio.internal.auth.ProxyAuthenticator;
+
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 
 /**
  * The client-facing protocol of one connection until its tunnel is up: it parses the client's handshake and
@@ -25,7 +30,12 @@ public interface FrontEnd {
         /** The handshake is complete; {@link #target()} is set and bytes left in the buffer are tunnel payload. */
         COMPLETE,
         /** The handshake is invalid; {@link #failure()} says why. Later bytes are to be ignored. */
-        FAILED
+        FAILED,
+        /**
+         * The client sent credentials in the middle of the handshake (SOCKS5, RFC 1929): {@link #authenticate}
+         * them, and feed nothing more until {@link #authenticated()}. Bytes left in the buffer come after them.
+         */
+        AUTHENTICATE
     }
 
     /**
@@ -65,4 +75,26 @@ public interface FrontEnd {
 
     /** For log lines: {@code CONNECT}, {@code HTTP} (a plain request) or {@code SOCKS5}. */
     String protocol();
+
+    /**
+     * Checks the credentials the client sent (after {@link Progress#AUTHENTICATE}, or after
+     * {@link Progress#COMPLETE} when they come with the request head, as HTTP's {@code Proxy-Authorization})
+     * through the proxy's one authenticator, and forgets them. Called only when the proxy requires
+     * authentication. Returns the decision, or {@link AuthDecision.Outcome#PENDING} when it comes later through
+     * {@code later} (on the event loop).
+     */
+    AuthDecision authenticate(ProxyAuthenticator authenticator, InetSocketAddress client,
+                              Consumer<AuthDecision> later);
+
+    /**
+     * The credentials were accepted: the front end goes on with the handshake (SOCKS5 queues its {@code 01 00}
+     * as an interim reply). Not called after a refusal, which ends the connection through {@link #failureReply}.
+     */
+    default void authenticated() {
+    }
+
+    /** The front end as a scheduler sees it, in {@link FlowInfo#frontEnd()}. */
+    default FlowInfo.FrontEnd kind() {
+        return FlowInfo.FrontEnd.CONNECT;
+    }
 }

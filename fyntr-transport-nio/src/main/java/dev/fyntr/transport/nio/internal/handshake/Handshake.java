@@ -1,8 +1,12 @@
 package dev.fyntr.transport.nio.internal.handshake;
 
+import dev.fyntr.api.spi.FlowInfo;
+import dev.fyntr.transport.nio.internal.auth.AuthDecision;
 import dev.fyntr.transport.nio.internal.loop.BufferPool;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
+import dev.fyntr.transport.nio.internal.net.Formats;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
+import dev.fyntr.transport.nio.internal.net.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,8 +72,11 @@ public final class Handshake implements BufferPool.MemoryWaiter {
         void reset(String reason);
     }
 
-    /** CONNECTING: from the end of the head to a connected upstream (resolving, checking, dialling). */
-    private enum Phase { READING_HEAD, CONNECTING, REJECTING, HANDED_OVER, CLOSED }
+    /**
+     * AUTHENTICATING: the credentials are being checked (off the loop; reading paused). CONNECTING: from the end
+     * of the head to a connected upstream (resolving, checking, dialling).
+     */
+    private enum Phase { READING_HEAD, AUTHENTICATING, CONNECTING, REJECTING, HANDED_OVER, CLOSED }
 
     private static final Logger LOG = LoggerFactory.getLogger(Handshake.class);
     /** Reads per readiness event while draining a rejected client. */
@@ -85,6 +92,8 @@ public final class Handshake implements BufferPool.MemoryWaiter {
     private ConnectTarget target;
     private UpstreamSetup upstream;
     private boolean waitingForMemory;
+    /** Whether the client has authenticated, or needs not: the proxy has no auth file. */
+    private boolean authenticated;
     /** Client bytes after the head (pooled), forwarded first once connected. */
     private ByteBuffer pipelined;
     /** A reply of ours not yet written (heap). */
@@ -95,6 +104,7 @@ public final class Handshake implements BufferPool.MemoryWaiter {
         this.owner = owner;
         this.frontEnd = frontEnd;
         this.buffers = services.loop().buffers();
+        this.authenticated = services.authenticator() == null;
     }
 
     /** Starts reading the request head, with the whole-head deadline counted from accept. */
@@ -123,6 +133,11 @@ public final class Handshake implements BufferPool.MemoryWaiter {
         return frontEnd.protocol();
     }
 
+    /** The front end as a scheduler sees it. */
+    public FlowInfo.FrontEnd frontEndKind() {
+        return frontEnd.kind();
+    }
+
     /** The client socket is ready for {@code readyOps}. */
     public void onClientReady(int readyOps) throws IOException {
         assert services.loop().inLoop();
@@ -144,6 +159,8 @@ public final class Handshake implements BufferPool.MemoryWaiter {
     public void onDeadline() {
         switch (phase) {
             case READING_HEAD -> reject(HandshakeFailure.requestTimeout(services.handshakeTimeout()));
+            case AUTHENTICATING -> reject(HandshakeFailure.unavailable("checking the credentials took longer than "
+                    + "the handshake timeout", 1));
             case CONNECTING -> upstream.onDeadline();
             case REJECTING -> owner.close("rejected");
             default -> { }
@@ -171,6 +188,11 @@ public final class Handshake implements BufferPool.MemoryWaiter {
             return;
         }
         buf.flip();
+        process(buf);
+    }
+
+    /** Feeds {@code buf} (pooled; this takes it) to the front end and acts on its progress. */
+    private void process(ByteBuffer buf) throws IOException {
         FrontEnd.Progress progress = frontEnd.feed(buf);
         byte[] interim = frontEnd.takeInterimReply();
         if (interim != null) {
@@ -188,15 +210,82 @@ public final class Handshake implements BufferPool.MemoryWaiter {
                 buffers.release(buf);
                 reject(frontEnd.failure());
             }
+            case AUTHENTICATE -> {
+                keepOrRelease(buf); // bytes sent before our answer: fed on once the credentials are accepted
+                authenticate();
+            }
             case COMPLETE -> {
                 target = frontEnd.target();
-                if (buf.hasRemaining()) {
-                    pipelined = buf; // a TLS ClientHello sent with the head: forwarded first once connected
+                keepOrRelease(buf); // a TLS ClientHello sent with the head: forwarded first once connected
+                if (authenticated) {
+                    onHeadComplete();
                 } else {
-                    buffers.release(buf);
+                    authenticate();
                 }
-                onHeadComplete();
             }
+        }
+    }
+
+    private void keepOrRelease(ByteBuffer buf) {
+        if (buf.hasRemaining()) {
+            pipelined = buf;
+        } else {
+            buffers.release(buf);
+        }
+    }
+
+    /** Asks the proxy's authenticator about the client's credentials; reading pauses until it answers. */
+    private void authenticate() throws IOException {
+        phase = Phase.AUTHENTICATING;
+        AuthDecision now = frontEnd.authenticate(services.authenticator(), owner.clientAddress(), this::onDecision);
+        if (now.outcome() != AuthDecision.Outcome.PENDING) {
+            decided(now);
+        }
+    }
+
+    /** A decision that came later, on the loop: the connection may have ended or timed out meanwhile. */
+    private void onDecision(AuthDecision decision) {
+        if (phase != Phase.AUTHENTICATING) {
+            return;
+        }
+        try {
+            decided(decision);
+        } catch (IOException e) {
+            owner.close("client gone while its credentials were checked");
+            return;
+        }
+        updateInterest();
+    }
+
+    private void decided(AuthDecision decision) throws IOException {
+        if (!decision.accepted()) {
+            reject(decision.failure());
+            return;
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("flow {} from {}: authenticated as {}", owner.id(), owner.clientAddress(),
+                    LogSafe.quote(decision.user(), 64));
+        }
+        authenticated = true;
+        phase = Phase.READING_HEAD;
+        frontEnd.authenticated();
+        if (target != null) {
+            byte[] interim = frontEnd.takeInterimReply();
+            if (interim != null) {
+                reply = append(reply, interim);
+            }
+            onHeadComplete(); // HTTP: the credentials came with the head
+            return;
+        }
+        byte[] interim = frontEnd.takeInterimReply(); // SOCKS5's 01 00
+        if (interim != null) {
+            reply = append(reply, interim);
+            flushReply();
+        }
+        ByteBuffer early = pipelined;
+        pipelined = null;
+        if (early != null) {
+            process(early); // the request, sent before our answer
         }
     }
 
@@ -279,7 +368,8 @@ public final class Handshake implements BufferPool.MemoryWaiter {
         owner.onRejecting(failure);
         releaseUpstream();
         if (LOG.isDebugEnabled()) {
-            LOG.debug("flow {} from {}: {} {}", owner.id(), owner.clientAddress(), failure.status(), failure.message());
+            LOG.debug("flow {} from {}: {} {}", owner.id(), Formats.endpoint(owner.clientAddress()), failure.status(),
+                    failure.message());
         }
         phase = Phase.REJECTING;
         releasePipelined();

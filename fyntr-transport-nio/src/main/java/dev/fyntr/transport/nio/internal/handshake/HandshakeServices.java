@@ -1,5 +1,6 @@
 package dev.fyntr.transport.nio.internal.handshake;
 
+import dev.fyntr.transport.nio.internal.auth.ProxyAuthenticator;
 import dev.fyntr.transport.nio.internal.dial.Dialers;
 import dev.fyntr.transport.nio.internal.dial.NameResolver;
 import dev.fyntr.transport.nio.internal.loop.LoopContext;
@@ -20,13 +21,14 @@ import java.time.Duration;
  * @param resolveTimeout   how long a name lookup may take
  * @param connectTimeout   per dial attempt (for messages; the dialers apply it)
  * @param maxConnections   the admission limit (for the 503 message), 0 = unlimited
+ * @param authenticator    checks credentials when the proxy requires them; {@code null}: no authentication
  * @param plainPolicy      the policy of plain-HTTP requests: the same ranges, but port 80 and the listed ports
  *                         instead of 443 and the listed ports (docs/plain-http.md#ports)
  */
 public record HandshakeServices(LoopContext loop, DestinationPolicy policy, ThreatGuard threats,
                                 NameResolver resolver, Dialers dialers, Duration handshakeTimeout,
                                 Duration resolveTimeout, Duration connectTimeout, int maxConnections,
-                                DestinationPolicy plainPolicy) {
+                                ProxyAuthenticator authenticator, DestinationPolicy plainPolicy) {
 
     /**
      * The checks made before any lookup: the destination port (plain-HTTP requests have their own ports), then the

@@ -4,6 +4,7 @@ import dev.fyntr.transport.nio.internal.dial.DialFailure;
 import dev.fyntr.transport.nio.internal.dial.Dialer;
 import dev.fyntr.transport.nio.internal.dial.NameResolver;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
+import dev.fyntr.transport.nio.internal.net.Formats;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 import dev.fyntr.transport.nio.internal.net.LogSafe;
 import dev.fyntr.transport.nio.internal.net.RateLimitedLog;
@@ -119,8 +120,8 @@ public final class UpstreamSetup {
                 long id = owner.id();
                 InetSocketAddress client = owner.clientAddress();
                 String why = decision.failure().message();
-                DENIALS.warn(() -> "flow " + id + " " + protocol + " " + target.authority() + " from " + client
-                        + " denied: " + why);
+                DENIALS.warn(() -> "flow " + id + " " + protocol + " " + target.authority() + " from "
+                        + Formats.endpoint(client) + " denied: " + why);
             }
             refuse(decision.failure());
             return;

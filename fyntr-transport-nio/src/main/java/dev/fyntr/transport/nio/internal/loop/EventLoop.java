@@ -56,6 +56,9 @@ public final class EventLoop implements LoopContext, Runnable {
     private Runnable onStop = () -> { };
     private volatile Thread thread;
     private boolean moreWork;
+    /** The turn's clock ({@link #turnNanoTime}), read on first use in a turn. */
+    private long turnNanos;
+    private boolean turnClockRead;
     private boolean stopping;
 
     /**
@@ -94,6 +97,15 @@ public final class EventLoop implements LoopContext, Runnable {
     }
 
     @Override
+    public long turnNanoTime() {
+        if (!turnClockRead) {
+            turnNanos = System.nanoTime();
+            turnClockRead = true;
+        }
+        return turnNanos;
+    }
+
+    @Override
     public SelectionKey register(SelectableChannel channel, int ops, IoHandler handler) throws IOException {
         assert thread == null || inLoop() : "register() off the loop thread once it runs";
         return channel.register(selector, ops, handler);
@@ -128,6 +140,7 @@ public final class EventLoop implements LoopContext, Runnable {
         try {
             while (!stopping) {
                 long timeout = selectTimeoutMillis();
+                turnClockRead = false;
                 if (timeout < 0) {
                     selector.selectNow(dispatch);
                 } else {
@@ -166,6 +179,19 @@ public final class EventLoop implements LoopContext, Runnable {
         } catch (Throwable t) {
             guard.contain(t, null, "the loop's duty");
             return false;
+        }
+    }
+
+    /**
+     * Handles the sockets that are ready now, without waiting: for the duty, which calls it between long pieces of
+     * work so that a socket that became ready meanwhile is not left until the next turn. Loop thread only.
+     */
+    public void pollReadyNow() {
+        assert inLoop();
+        try {
+            selector.selectNow(dispatch);
+        } catch (IOException e) {
+            LOG.debug("polling ready sockets: {}", e.toString()); // the turn's own select reports a broken selector
         }
     }
 

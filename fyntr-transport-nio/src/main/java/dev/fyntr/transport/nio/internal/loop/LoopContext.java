@@ -23,6 +23,14 @@ public interface LoopContext {
     /** The loop's clock, in {@link System#nanoTime()} units; timers use the same clock. */
     long nanoTime();
 
+    /**
+     * The loop's clock as read once at the start of this turn's I/O: free to read, so per-chunk measurements use it
+     * (their resolution is one turn). Loop thread only.
+     */
+    default long turnNanoTime() {
+        return nanoTime();
+    }
+
     /** Registers {@code channel} (non-blocking) with the loop's selector, {@code handler} as its attachment. */
     SelectionKey register(SelectableChannel channel, int ops, IoHandler handler) throws IOException;
 

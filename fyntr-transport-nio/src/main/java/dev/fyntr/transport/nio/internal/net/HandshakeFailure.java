@@ -17,7 +17,7 @@ import java.util.Objects;
  * <ul>
  * <li>400, 414, 431, 505 and 408: {@code http_request_error} — the request itself was bad or incomplete;
  *     RFC 9209 has no type for a client that is too slow, and this is the one that blames the request.</li>
- * <li>405 and a port denial (403): {@code http_request_denied} — refused by configuration before any address
+ * <li>405, 407, 429 and a port denial (403): {@code http_request_denied} — refused by configuration before any address
  *     was looked at.</li>
  * <li>an address denial (403): {@code destination_ip_prohibited} — the next hop's IP is forbidden by policy.</li>
  * <li>502: {@code dns_error}, {@code dns_timeout}, {@code connection_refused}, {@code destination_unavailable};
@@ -188,6 +188,21 @@ public record HandshakeFailure(int status, String proxyStatusError, String messa
     /** 503 for any other local refusal (e.g. the proxy is shutting down), optionally with {@code Retry-After}. */
     public static HandshakeFailure unavailable(String message, int retryAfterSeconds) {
         return new HandshakeFailure(503, "proxy_internal_response", message, retryAfter(retryAfterSeconds));
+    }
+
+    /**
+     * 407 with {@code Proxy-Authenticate: Basic realm="fyntr"} (docs/auth.md): the proxy requires credentials and
+     * the request carried none, or wrong ones; {@code message} says which.
+     */
+    public static HandshakeFailure proxyAuthenticationRequired(String message) {
+        return new HandshakeFailure(407, "http_request_denied", message,
+                List.of("Proxy-Authenticate: Basic realm=\"fyntr\""));
+    }
+
+    /** 429 with {@code Retry-After}: this client address failed to authenticate too often (docs/auth.md). */
+    public static HandshakeFailure tooManyAuthenticationFailures(int failures, int retryAfterSeconds) {
+        return new HandshakeFailure(429, "http_request_denied", "this client address sent wrong credentials "
+                + failures + " times in a row; try again in " + retryAfterSeconds + " s", retryAfter(retryAfterSeconds));
     }
 
     /** A compact form for logs: {@code 403 destination_ip_prohibited: 10.1.2.3 is in ...}. */

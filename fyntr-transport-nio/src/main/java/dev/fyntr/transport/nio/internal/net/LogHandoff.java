@@ -25,14 +25,20 @@ public final class LogHandoff {
     private LogHandoff() {
     }
 
-    /** Queues {@code logCall} (one call on an SLF4J logger); drops it and counts when the queue is full. */
-    public static void submit(Runnable logCall) {
-        if (!QUEUE.offer(logCall)) {
+    /**
+     * Queues {@code logCall} (one call on an SLF4J logger); drops it and counts when the queue is full.
+     *
+     * @return whether it was queued (false: dropped)
+     */
+    public static boolean submit(Runnable logCall) {
+        boolean queued = QUEUE.offer(logCall);
+        if (!queued) {
             DROPPED.incrementAndGet();
         }
         if (writer == null) {
             start();
         }
+        return queued;
     }
 
     /** Log lines dropped because the writer could not keep up, since start. */

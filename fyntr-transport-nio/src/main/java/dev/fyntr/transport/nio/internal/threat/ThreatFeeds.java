@@ -190,6 +190,10 @@ final class ThreatFeeds {
         return reports;
     }
 
+    List<Path> files() {
+        return files;
+    }
+
     /** For the startup log: {@code 2 files, 1000000 domains, 12 IP ranges, loaded in 1830 ms}. */
     String describe() {
         return files.size() + (files.size() == 1 ? " file, " : " files, ") + domains.size() + " domains, "

@@ -31,7 +31,8 @@ import java.util.function.Consumer;
  * <p>Independently of any feed, a host with a label mixing Latin and Cyrillic or Greek letters logs a
  * {@code mixed_script=true} warning; it is never blocked for that.
  *
- * <p>Immutable and thread-safe; called on the event loop, where a check costs O(labels) plus
+ * <p>Thread-safe; the feeds can be swapped for freshly read ones by {@link #reload()} (SIGHUP) while requests
+ * are checked, each check seeing either the old or the new feeds. Called on the event loop, where a check costs O(labels) plus
  * O(prefix lengths × log n) per address and allocates only when something matches.
  */
 public final class ThreatGuard {
@@ -40,7 +41,7 @@ public final class ThreatGuard {
 
     private static final ThreatGuard NONE = new ThreatGuard(null, ThreatAction.WARN, ThreatGuard::warnLater);
 
-    private final ThreatFeeds feeds;
+    private volatile ThreatFeeds feeds;
     private final ThreatAction action;
     private final Consumer<String> warnings;
 
@@ -93,6 +94,7 @@ public final class ThreatGuard {
             warnings.accept("mixed_script=true host=" + host + " label=" + mixed.label() + " scripts="
                     + mixed.scripts() + " client=" + format(client) + " (possible look-alike name; not blocked)");
         }
+        ThreatFeeds feeds = this.feeds;
         if (feeds == null) {
             return null;
         }
@@ -122,6 +124,7 @@ public final class ThreatGuard {
      * @return why the tunnel must be closed (action block and a match), else {@code null}
      */
     public String checkServerName(String serverName, ConnectTarget target, InetSocketAddress client) {
+        ThreatFeeds feeds = this.feeds;
         if (feeds == null) {
             return null;
         }
@@ -147,6 +150,7 @@ public final class ThreatGuard {
      */
     public HandshakeFailure checkAddresses(ConnectTarget target, List<InetAddress> addresses,
                                            InetSocketAddress client) {
+        ThreatFeeds feeds = this.feeds;
         if (feeds == null || feeds.rangeCount() == 0) {
             return null;
         }
@@ -175,17 +179,36 @@ public final class ThreatGuard {
      * action. For benchmarks and diagnostics: requests go through {@link #checkHost}.
      */
     public String matchingDomain(String asciiHost) {
+        ThreatFeeds feeds = this.feeds;
         ThreatFeeds.DomainMatch m = feeds == null ? null : feeds.findDomain(asciiHost);
         return m == null ? null : m.entry();
     }
 
     /** Whether a feed IP or CIDR rule contains the address; no logging, no action (see {@link #matchingDomain}). */
     public boolean matchesAddress(InetAddress address) {
+        ThreatFeeds feeds = this.feeds;
         return feeds != null && feeds.findAddress(address) != null;
+    }
+
+    /**
+     * Reads the feed files again and, when that works, swaps them in; when it does not, keeps the feeds in use
+     * and throws. Without feeds, does nothing. Runs on the caller's thread (reading a large feed takes a second).
+     *
+     * @return {@link #describe()} of the feeds now in use
+     * @throws ThreatFeedException as {@link #load}; the previous feeds stay in use
+     */
+    public synchronized String reload() throws ThreatFeedException {
+        ThreatFeeds current = feeds;
+        if (current == null) {
+            return describe();
+        }
+        feeds = ThreatFeeds.load(current.files());
+        return describe();
     }
 
     /** One line for the startup log. */
     public String describe() {
+        ThreatFeeds feeds = this.feeds;
         return feeds == null ? "threat feeds: none" : "threat feeds: " + feeds.describe() + ", action " + actionText();
     }
 

@@ -1,6 +1,6 @@
 package dev.fyntr.transport.nio.internal.tunnel;
 
-import dev.fyntr.transport.nio.internal.forward.AccessLine;
+import dev.fyntr.api.spi.FlowInfo;
 import dev.fyntr.transport.nio.internal.forward.PlainHttpSession;
 import dev.fyntr.transport.nio.internal.forward.ScheduledFlow;
 import dev.fyntr.transport.nio.internal.handshake.FrontEnd;
@@ -22,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.Locale;
 
 /**
  * One client connection from accept to close: it owns the client socket, its state, its one deadline timer and
@@ -40,6 +41,9 @@ final class Connection implements IoHandler, Handshake.Owner, PlainHttpSession.O
 
     enum State { HANDSHAKE, REJECTING, ESTABLISHED, CLOSED }
 
+    /** A client whose address the socket could not tell (it reset at once): 0.0.0.0:0 in its flow's info. */
+    private static final InetSocketAddress UNKNOWN_CLIENT = new InetSocketAddress(0);
+
     private final ConnectionServices services;
     private final Connections registry;
     private final long id;
@@ -53,6 +57,9 @@ final class Connection implements IoHandler, Handshake.Owner, PlainHttpSession.O
     private Tunnel tunnel;
     /** Instead of a tunnel: the plain-HTTP requests of this connection. */
     private PlainHttpSession session;
+    private long establishedAt;
+    /** The error answer, once the handshake failed; for the access log. */
+    private HandshakeFailure rejection;
     /** Refused at admission (connection limits): lingering is bounded tighter, so that refusals cannot pile up. */
     private boolean refusedAtAdmission;
 
@@ -196,14 +203,10 @@ final class Connection implements IoHandler, Handshake.Owner, PlainHttpSession.O
     @Override
     public void onRejecting(HandshakeFailure failure) {
         state = State.REJECTING;
+        rejection = failure;
         services.counters.openHandshakes--;
         services.counters.lingering++;
         services.counters.rejected(failure.status());
-        PlainRequest plain = handshake.plainRequest();
-        if (plain != null) {
-            AccessLine.write(plain.method(), clientAddress, plain.target().authority(), null, failure.status(),
-                    failure.proxyStatusError(), 0, 0, services.loop.nanoTime() - acceptedAt, "refused");
-        }
     }
 
     @Override
@@ -224,15 +227,19 @@ final class Connection implements IoHandler, Handshake.Owner, PlainHttpSession.O
     @Override
     public void onEstablished(Handshake done, SocketChannel upstream, InetSocketAddress address) {
         state = State.ESTABLISHED;
+        establishedAt = services.loop.nanoTime();
+        services.timings.tunnelEstablished(acceptedAt, establishedAt);
         services.counters.openHandshakes--;
         services.counters.openTunnels++;
         services.counters.tunnelsOpened++;
         if (LOG.isInfoEnabled()) {
             String line = "flow " + id + " " + done.protocol() + " " + done.target().authority() + " via "
-                    + Formats.endpoint(address) + " from " + clientAddress;
+                    + Formats.endpoint(address) + " from " + Formats.endpoint(clientAddress);
             LogHandoff.submit(() -> LOG.info(line));
         }
-        tunnel = new Tunnel(services, this, clientInterest, upstream, address, done.target());
+        FlowInfo info = FlowInfo.of(done.target().host(), done.target().port(), address,
+                clientAddress != null ? clientAddress : UNKNOWN_CLIENT, done.frontEndKind(), acceptedAt);
+        tunnel = new Tunnel(services, this, clientInterest, upstream, address, done.target(), info);
         try {
             tunnel.start(done.takeReply(localAddress(upstream)), done.takePipelined());
         } catch (IOException e) {
@@ -288,12 +295,35 @@ final class Connection implements IoHandler, Handshake.Owner, PlainHttpSession.O
             default -> { }
         }
         registry.forget(this);
+        long now = services.loop.nanoTime();
+        if (was == State.ESTABLISHED && tunnel != null) {
+            services.timings.tunnelClosed(establishedAt, now);
+        }
+        logAccess(was, reason, now);
         if (was == State.ESTABLISHED && tunnel != null && LOG.isInfoEnabled()) {
             String line = "flow " + id + " closed " + tunnel.describe() + ", " + reason;
             LogHandoff.submit(() -> LOG.info(line));
         } else if (LOG.isDebugEnabled()) {
-            LOG.debug("flow {} from {} closed in state {}: {}", id, clientAddress, was, reason);
+            LOG.debug("flow {} from {} closed in state {}: {}", id, Formats.endpoint(clientAddress), was, reason);
         }
+    }
+
+    /** The access log's line for this connection, which ended in state {@code was}. */
+    private void logAccess(State was, String reason, long now) {
+        if (!services.accessLog.enabled() || session != null) {
+            return; // a plain-HTTP session wrote one line per request itself
+        }
+        PlainRequest plain = handshake.plainRequest(); // a plain request refused before its session began
+        String kind = plain != null ? "http" : handshake.protocol().toLowerCase(Locale.ROOT);
+        String method = plain != null ? plain.method() : null;
+        String target = plain != null ? plain.target().authority()
+                : handshake.target() != null ? handshake.target().authority() : null;
+        boolean tunnelled = was == State.ESTABLISHED;
+        services.accessLog.connection(kind, method, clientAddress, target,
+                tunnelled ? tunnel.upstreamAddress() : null,
+                tunnelled ? 200 : rejection != null ? rejection.status() : 0,
+                rejection != null ? rejection.proxyStatusError() : null,
+                tunnelled ? tunnel.bytesUp() : 0, tunnelled ? tunnel.bytesDown() : 0, now - acceptedAt, reason);
     }
 
     static void setLingerZero(SocketChannel ch) {

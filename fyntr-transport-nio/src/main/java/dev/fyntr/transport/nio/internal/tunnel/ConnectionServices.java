@@ -1,9 +1,11 @@
 package dev.fyntr.transport.nio.internal.tunnel;
 
 import dev.fyntr.api.spi.Scheduler;
+import dev.fyntr.transport.nio.internal.access.AccessLog;
 import dev.fyntr.transport.nio.internal.forward.ForwardServices;
 import dev.fyntr.transport.nio.internal.handshake.HandshakeServices;
 import dev.fyntr.transport.nio.internal.loop.LoopContext;
+import dev.fyntr.transport.nio.internal.metrics.Timings;
 import dev.fyntr.transport.nio.internal.shaping.DownloadShaper;
 
 import java.time.Duration;
@@ -25,6 +27,8 @@ public final class ConnectionServices {
     final Duration idleTimeout;
     final SniPolicy sni;
     final ForwardServices forward;
+    final Timings timings;
+    final AccessLog accessLog;
 
     /**
      * @param scheduler             the configured scheduler (plug-in code: every call to it is guarded)
@@ -33,11 +37,13 @@ public final class ConnectionServices {
      * @param maxQueuedBytesPerFlow bound of one flow's upload queue
      * @param idleTimeout           close a tunnel with no bytes either way for this long; zero = never
      * @param sni                   what a tunnel does with its client's TLS ClientHello
+     * @param timings               the latency histograms
+     * @param accessLog             where each connection's line goes
      */
     public ConnectionServices(LoopContext loop, Counters counters, HandshakeServices handshakes, Scheduler scheduler,
                               String schedulerName, Supplier<Scheduler> fallback, String fallbackName,
                               DownloadShaper downloads, int maxQueuedBytesPerFlow, Duration idleTimeout,
-                              SniPolicy sni) {
+                              SniPolicy sni, Timings timings, AccessLog accessLog) {
         this.loop = loop;
         this.counters = counters;
         this.handshakes = handshakes;
@@ -72,6 +78,16 @@ public final class ConnectionServices {
             public int activeFlows() {
                 return counters.openTunnels;
             }
-        }, downloads, maxQueuedBytesPerFlow, idleTimeout);
+
+            @Override
+            public void backlogged(boolean sparse) {
+                counters.flowsBacklogged++;
+                if (sparse) {
+                    counters.sparseWakeups++; // the service round looks for these between its writes
+                }
+            }
+        }, downloads, maxQueuedBytesPerFlow, idleTimeout, accessLog);
+        this.timings = timings;
+        this.accessLog = accessLog;
     }
 }

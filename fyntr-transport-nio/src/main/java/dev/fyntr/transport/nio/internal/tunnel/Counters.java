@@ -19,6 +19,10 @@ public final class Counters {
     long bytesUpstream;
     long bytesDownstream;
     long queuedBytes;
+    /** Times an upload flow became eligible; the service round sees from it that reads brought new work. */
+    long flowsBacklogged;
+    /** Times an interactive (sparse) upload flow became eligible; the service round serves those between writes. */
+    long sparseWakeups;
     /** ClientHellos whose server name was not the CONNECT host's (or that named one for an IP literal). */
     long sniMismatches;
     /** Tunnels reset because of their ClientHello (SNI check enforce, or a threat feed block on its name). */
@@ -40,9 +44,10 @@ public final class Counters {
      * @param memory          the buffer budget's figures
      * @param lookups         distinct names being resolved
      * @param internalErrors  faults the loop contained
+     * @param authFailures    credentials refused (the authenticator counts them)
      */
     public ProxyStats snapshot(Shaping shaping, long now, MemoryStats memory, int lookups, long internalErrors,
-                               ConnectionServices services) {
+                               ConnectionServices services, long authFailures) {
         Map<Integer, Long> byStatus = new TreeMap<>();
         for (int s = 0; s < rejections.length; s++) {
             if (rejections[s] != 0) {
@@ -52,6 +57,6 @@ public final class Counters {
         return new ProxyStats(openTunnels, openHandshakes, tunnelsOpened, connectionsAccepted, bytesUpstream,
                 bytesDownstream, queuedBytes, byStatus,
                 shaping.stats(now, bytesUpstream, bytesDownstream, queuedBytes), memory, lingering, lookups,
-                internalErrors, services.scheduler.replacements(), sniMismatches, sniRefusals);
+                internalErrors, services.scheduler.replacements(), sniMismatches, sniRefusals, authFailures);
     }
 }

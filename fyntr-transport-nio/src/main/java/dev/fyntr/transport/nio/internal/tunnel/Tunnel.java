@@ -1,5 +1,6 @@
 package dev.fyntr.transport.nio.internal.tunnel;
 
+import dev.fyntr.api.spi.FlowInfo;
 import dev.fyntr.transport.nio.internal.loop.IoHandler;
 import dev.fyntr.transport.nio.internal.loop.KeyInterest;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
@@ -39,7 +40,7 @@ final class Tunnel {
     private long holdDeadline;
 
     Tunnel(ConnectionServices services, Connection connection, KeyInterest clientInterest, SocketChannel upstream,
-           InetSocketAddress upstreamAddress, ConnectTarget target) {
+           InetSocketAddress upstreamAddress, ConnectTarget target, FlowInfo info) {
         this.services = services;
         this.connection = connection;
         this.client = connection.client();
@@ -48,7 +49,7 @@ final class Tunnel {
         this.target = target;
         this.authority = target.authority();
         this.clientInterest = clientInterest;
-        this.up = new UploadFlow(this, connection.id(), services, client, upstream);
+        this.up = new UploadFlow(this, connection.id(), services, client, upstream, info);
         this.down = new DownloadRelay(this, services, client, upstream);
     }
 
@@ -228,6 +229,21 @@ final class Tunnel {
         up.release();
         down.release();
         Connection.closeQuietly(upstream);
+    }
+
+    /** The upstream address connected to. */
+    InetSocketAddress upstreamAddress() {
+        return upstreamAddress;
+    }
+
+    /** Client→upstream bytes written so far. */
+    long bytesUp() {
+        return up.bytesWritten();
+    }
+
+    /** Upstream→client bytes written so far. */
+    long bytesDown() {
+        return down.bytesRelayed();
     }
 
     String upstreamText() {

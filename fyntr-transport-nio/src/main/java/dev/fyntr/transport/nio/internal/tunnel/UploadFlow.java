@@ -3,9 +3,13 @@ package dev.fyntr.transport.nio.internal.tunnel;
 import dev.fyntr.api.spi.ChunkStats;
 import dev.fyntr.api.spi.EmaChunkStats;
 import dev.fyntr.api.spi.Flow;
+import dev.fyntr.api.spi.FlowInfo;
 import dev.fyntr.api.spi.Scheduler;
 import dev.fyntr.transport.nio.internal.forward.ScheduledFlow;
 import dev.fyntr.transport.nio.internal.loop.BufferPool;
+import dev.fyntr.transport.nio.internal.loop.LoopContext;
+import dev.fyntr.transport.nio.internal.metrics.ChunkClock;
+import dev.fyntr.transport.nio.internal.metrics.Timings;
 import dev.fyntr.transport.nio.internal.net.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,17 +18,16 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 
 /**
  * The client→upstream direction of a tunnel, and the {@link Flow} the scheduler sees: client bytes are read in
- * chunks into a bounded queue and written upstream when the scheduler picks this flow
- * ({@link #writeHeadChunk}). It owns its queued buffers, its read interest on the client and its write interest
- * on the upstream. Event-loop thread only.
+ * chunks into a bounded queue, granted chunk by chunk by the scheduler ({@link #stage}) and written upstream
+ * together, one gathering write per round ({@link #flushStaged}). It owns its queued buffers, its read interest on
+ * the client and its write interest on the upstream. Event-loop thread only.
  *
  * <p>The scheduler hears each transition exactly once: {@code onBacklogged} when the flow gets a chunk with a
- * writable upstream, {@code onIdle} when its queue empties, {@code onBlocked} on a partial write,
- * {@code onClosed} at the end.
+ * writable upstream, {@code onIdle} when every queued chunk has been granted, {@code onBlocked} on a partial write
+ * (preceded by {@code onBacklogged} if it had gone idle by being granted everything), {@code onClosed} at the end.
  *
  * <p>The SNI check: while the tunnel's first client bytes arrive, each chunk is also fed to a {@link ClientHelloPeek}
  * (reading it, not copying it) until the peek decides; then the {@link Tunnel} judges what it found and the peek is
@@ -53,13 +56,17 @@ final class UploadFlow implements ScheduledFlow, BufferPool.MemoryWaiter {
     private final Scheduler scheduler;
     private final String schedulerName;
     private final WaterMarks marks;
+    private final FlowInfo info;
+    private final LoopContext loop;
+    private final Timings timings;
+    /** When each queued chunk was queued, in step with {@link #queue}: for the queueing-delay histogram. */
+    private final ChunkClock chunkClock = new ChunkClock();
 
-    private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>(8);
+    private final ChunkQueue queue = new ChunkQueue();
     /** Scratch array for the scattering read: reused, so a read allocates nothing. */
     private final ByteBuffer[] scatter = new ByteBuffer[READS_PER_EVENT];
     private final EmaChunkStats chunkStats = new EmaChunkStats();
     private Object schedulerState;
-    private long queuedBytes;
     private boolean eligible;
     private boolean knownToScheduler;
     private boolean upstreamBlocked;
@@ -67,6 +74,8 @@ final class UploadFlow implements ScheduledFlow, BufferPool.MemoryWaiter {
     private boolean upstreamOutputShut;
     private boolean clientReadPaused;
     private boolean waitingForMemory;
+    /** Whether the service round holds this flow in its list of flows to write (it has staged chunks). */
+    private boolean awaitingWrite;
     private long bytesWritten;
     /** Reads the first client bytes for the SNI check; {@code null} when the check is off or has decided. */
     private ClientHelloPeek peek;
@@ -75,8 +84,10 @@ final class UploadFlow implements ScheduledFlow, BufferPool.MemoryWaiter {
     /** Whether the tunnel was told that bytes are held (once). */
     private boolean holdReported;
 
-    UploadFlow(Tunnel tunnel, long id, ConnectionServices services, SocketChannel client, SocketChannel upstream) {
+    UploadFlow(Tunnel tunnel, long id, ConnectionServices services, SocketChannel client, SocketChannel upstream,
+               FlowInfo info) {
         this.tunnel = tunnel;
+        this.info = info;
         this.id = id;
         this.client = client;
         this.upstream = upstream;
@@ -85,10 +96,18 @@ final class UploadFlow implements ScheduledFlow, BufferPool.MemoryWaiter {
         this.scheduler = services.scheduler;
         this.schedulerName = services.schedulerName;
         this.marks = services.waterMarks;
+        this.loop = services.loop;
+        this.timings = services.timings;
         if (services.sni.enabled()) {
             this.peek = new ClientHelloPeek();
             this.held = services.sni.holds();
         }
+    }
+
+    /** Fixed at admission (the scheduler's view of where the flow goes); allocation-free. */
+    @Override
+    public FlowInfo info() {
+        return info;
     }
 
     /** Queues a chunk read before the tunnel was up (pooled; this flow now owns it), if any. */
@@ -136,7 +155,7 @@ final class UploadFlow implements ScheduledFlow, BufferPool.MemoryWaiter {
         }
         int limit = chunkLimit();
         int room = Math.min(READS_PER_EVENT, limit - queue.size());
-        if (clientEof || waitingForMemory || room <= 0 || marks.atHigh(queuedBytes, queue.size(), limit)) {
+        if (clientEof || waitingForMemory || room <= 0 || marks.atHigh(queue.bytes(), queue.size(), limit)) {
             return;
         }
         ByteBuffer[] chunks = scatter;
@@ -219,7 +238,7 @@ final class UploadFlow implements ScheduledFlow, BufferPool.MemoryWaiter {
             peek.feed(chunk);
         }
         queue.addLast(chunk);
-        queuedBytes += n;
+        chunkClock.queued(loop.turnNanoTime());
         counters.queuedBytes += n;
         chunkStats.record(n);
         if (!eligible && !upstreamBlocked && !held) {
@@ -249,7 +268,7 @@ final class UploadFlow implements ScheduledFlow, BufferPool.MemoryWaiter {
                 tail.limit(tail.position()).position(start);
             }
             if (n > 0) {
-                queuedBytes += n;
+                queue.grewLast(n);
                 counters.queuedBytes += n;
                 peek.feed(tail, end, end + n);
             }
@@ -305,7 +324,7 @@ final class UploadFlow implements ScheduledFlow, BufferPool.MemoryWaiter {
         if (!tunnel.judgeClientHello(decided)) {
             return false;
         }
-        if (!queue.isEmpty() && !eligible && !upstreamBlocked) {
+        if (queue.hasUnstaged() && !eligible && !upstreamBlocked) {
             becomeEligible();
         }
         return true;
@@ -314,17 +333,28 @@ final class UploadFlow implements ScheduledFlow, BufferPool.MemoryWaiter {
     private void becomeEligible() {
         eligible = true;
         knownToScheduler = true;
+        counters.flowsBacklogged++;
+        if (isSparseFlow()) {
+            counters.sparseWakeups++; // the service round looks for these between its writes
+        }
         scheduler.onBacklogged(this);
     }
 
+    /** Whether this flow's chunks are small on average: an interactive flow, worth serving between bulk writes. */
+    private boolean isSparseFlow() {
+        return chunkStats.averageChunkBytes() < SPARSE_CHUNK_BYTES;
+    }
+
     /**
-     * Writes (part of) the head chunk upstream, at most {@code maxBytes}; called by the service round when the
-     * scheduler picked this flow. Returns the bytes written.
+     * Grants this flow its next chunk, or its first {@code maxBytes} under a rate cap, for this round's write;
+     * called by the service round when the scheduler picked this flow. The scheduler is told at once, as if the
+     * chunk were written, so that it decides chunk by chunk as before; the bytes go out in {@link #flushStaged}.
+     *
+     * @return the bytes granted, 0 if none could be (then the scheduler has been told)
      */
     @Override
-    public int writeHeadChunk(int maxBytes) {
-        ByteBuffer head = queue.peekFirst();
-        if (head == null || upstreamBlocked || held || tunnel.isReleased()) {
+    public int stage(int maxBytes) {
+        if (!eligible || upstreamBlocked || held || tunnel.isReleased() || !queue.hasUnstaged()) {
             // The scheduler returned a flow that is not eligible: a scheduler bug. Resync it.
             NOT_ELIGIBLE.warn(() -> "flow " + id + ": scheduler " + schedulerName + " returned a flow that is not "
                     + "eligible");
@@ -332,48 +362,81 @@ final class UploadFlow implements ScheduledFlow, BufferPool.MemoryWaiter {
             scheduler.onIdle(this);
             return 0;
         }
-        int n;
-        int limit = head.limit();
-        boolean capped = head.remaining() > maxBytes; // --max-rate: only part of the chunk may go now
-        if (capped) {
-            head.limit(head.position() + maxBytes);
+        int n = queue.stageNext(maxBytes);
+        scheduler.onSent(this, n);
+        if (!queue.hasUnstaged()) {
+            eligible = false; // all it has is granted; it is eligible again if more arrives, or if the write falls short
+            scheduler.onIdle(this);
         }
+        return n;
+    }
+
+    /** Whether the service round has listed this flow for a write this round. */
+    @Override
+    public boolean listedForWrite() {
+        return awaitingWrite;
+    }
+
+    /**
+     * Marks this flow as listed for a write in the current round.
+     *
+     * @return whether it was not listed yet (the caller lists it)
+     */
+    @Override
+    public boolean listForWrite() {
+        if (awaitingWrite) {
+            return false;
+        }
+        awaitingWrite = true;
+        return true;
+    }
+
+    /**
+     * Writes every staged chunk upstream with one gathering write. What the socket does not take waits for
+     * {@code OP_WRITE}: the scheduler hears that the flow is blocked (and first that it is backlogged again, if its
+     * whole queue had been granted). Returns the bytes written.
+     */
+    @Override
+    public long flushStaged() {
+        awaitingWrite = false;
+        if (tunnel.isReleased() || !queue.hasStaged()) {
+            return 0;
+        }
+        long n;
+        int chunksBefore = queue.size();
         try {
-            n = upstream.write(head);
+            n = queue.writeStaged(upstream, buffers);
+            chunksWritten(chunksBefore - queue.size());
         } catch (IOException e) {
-            head.limit(limit); // before the reset returns the buffer to the pool
             tunnel.reset("upstream write failed: " + e.getMessage());
             return 0;
         }
-        head.limit(limit);
-        scheduler.onSent(this, n);
         bytesWritten += n;
-        queuedBytes -= n;
         counters.bytesUpstream += n;
         counters.queuedBytes -= n;
         if (n > 0) {
             tunnel.touch();
         }
-        if (!head.hasRemaining()) {
-            queue.pollFirst();
-            buffers.release(head);
-            if (queue.isEmpty()) {
-                eligible = false;
-                scheduler.onIdle(this);
-                if (clientEof) {
-                    try {
-                        shutdownUpstreamOutput();
-                    } catch (IOException e) {
-                        tunnel.reset("upstream shutdown failed: " + e.getMessage());
-                        return n;
-                    }
+        if (queue.isEmpty()) {
+            if (clientEof) {
+                try {
+                    shutdownUpstreamOutput();
+                } catch (IOException e) {
+                    tunnel.reset("upstream shutdown failed: " + e.getMessage());
+                    return n;
                 }
             }
-        } else if (!capped || n < maxBytes) {
-            eligible = false;
+        } else if (queue.lastWriteFellShort()) {
             upstreamBlocked = true;
+            if (!eligible) {
+                scheduler.onBacklogged(this); // so that it leaves as blocked, not as gone quiet
+            }
+            eligible = false;
+            knownToScheduler = true;
             scheduler.onBlocked(this);
-        } // else: the socket took all it was offered; the rest waits for tokens, still eligible
+        } else if (!eligible && !held && queue.hasUnstaged()) {
+            becomeEligible(); // a capped chunk's tail (--max-rate) waits for the next round
+        }
         tunnel.updateInterest();
         return n;
     }
@@ -382,7 +445,7 @@ final class UploadFlow implements ScheduledFlow, BufferPool.MemoryWaiter {
     void onUpstreamWritable() {
         if (upstreamBlocked) {
             upstreamBlocked = false;
-            if (!queue.isEmpty()) {
+            if (queue.hasUnstaged()) {
                 becomeEligible();
             }
         }
@@ -413,9 +476,17 @@ final class UploadFlow implements ScheduledFlow, BufferPool.MemoryWaiter {
             return SelectionKey.OP_READ; // the peek's budget bounds what is held; the marks would stop it short
         }
         int limit = chunkLimit();
-        clientReadPaused = clientReadPaused ? !marks.atOrBelowLow(queuedBytes, queue.size(), limit)
-                : marks.atHigh(queuedBytes, queue.size(), limit);
+        clientReadPaused = clientReadPaused ? !marks.atOrBelowLow(queue.bytes(), queue.size(), limit)
+                : marks.atHigh(queue.bytes(), queue.size(), limit);
         return clientReadPaused ? 0 : SelectionKey.OP_READ;
+    }
+
+    /** The first {@code chunks} queued chunks were written in full: their queueing delays go to the histogram. */
+    private void chunksWritten(int chunks) {
+        long now = loop.turnNanoTime();
+        for (int i = 0; i < chunks; i++) { // bounded by the queue's size
+            timings.chunkWritten(chunkClock.written(now), now);
+        }
     }
 
     /** The interest this direction wants on the upstream: write, while a partial write waits. */
@@ -426,11 +497,9 @@ final class UploadFlow implements ScheduledFlow, BufferPool.MemoryWaiter {
     /** Returns every queued buffer and tells the scheduler the flow is gone. Idempotent. */
     void release() {
         // Our buffers first: a scheduler is plug-in code, and its failure must not leak them.
-        for (ByteBuffer b = queue.pollFirst(); b != null; b = queue.pollFirst()) { // bounded by the queue's size
-            buffers.release(b);
-        }
-        counters.queuedBytes -= queuedBytes;
-        queuedBytes = 0;
+        counters.queuedBytes -= queue.bytes();
+        queue.clear(buffers);
+        chunkClock.clear();
         if (knownToScheduler) {
             knownToScheduler = false;
             eligible = false;
@@ -466,13 +535,12 @@ final class UploadFlow implements ScheduledFlow, BufferPool.MemoryWaiter {
 
     @Override
     public int headChunkBytes() {
-        ByteBuffer head = queue.peekFirst();
-        return head == null ? 0 : head.remaining();
+        return queue.firstUnstagedBytes();
     }
 
     @Override
     public long queuedBytes() {
-        return queuedBytes;
+        return queue.unstagedBytes();
     }
 
     @Override

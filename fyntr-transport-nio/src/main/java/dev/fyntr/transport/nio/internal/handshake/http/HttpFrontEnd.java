@@ -1,5 +1,8 @@
 package dev.fyntr.transport.nio.internal.handshake.http;
 
+import dev.fyntr.api.spi.FlowInfo;
+import dev.fyntr.transport.nio.internal.auth.AuthDecision;
+import dev.fyntr.transport.nio.internal.auth.ProxyAuthenticator;
 import dev.fyntr.transport.nio.internal.handshake.FrontEnd;
 import dev.fyntr.transport.nio.internal.handshake.PlainRequest;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
@@ -7,6 +10,7 @@ import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 
 /**
  * HTTP CONNECT (docs/policy-and-errors.md), and with plain-HTTP forwarding the first absolute-form request of a
@@ -18,6 +22,8 @@ public final class HttpFrontEnd implements FrontEnd {
     private ConnectTarget target;
     private PlainRequest plainRequest;
     private HandshakeFailure failure;
+    /** The Proxy-Authorization value until it is checked; never kept longer. */
+    private String proxyAuthorization;
 
     /** CONNECT only: any other method is answered 405. */
     public HttpFrontEnd() {
@@ -39,6 +45,7 @@ public final class HttpFrontEnd implements FrontEnd {
             case COMPLETE -> {
                 target = parser.target();
                 plainRequest = parser.plainRequest();
+                proxyAuthorization = parser.takeHeader("proxy-authorization");
                 parser = null; // its line buffer is 8 KiB: let it go for the life of the tunnel
                 return Progress.COMPLETE;
             }
@@ -90,7 +97,20 @@ public final class HttpFrontEnd implements FrontEnd {
     }
 
     @Override
+    public AuthDecision authenticate(ProxyAuthenticator authenticator, InetSocketAddress client,
+                                     Consumer<AuthDecision> later) {
+        String credentials = proxyAuthorization;
+        proxyAuthorization = null;
+        return authenticator.check(client, credentials, later);
+    }
+
+    @Override
     public String protocol() {
         return plainRequest != null ? "HTTP" : "CONNECT";
+    }
+
+    @Override
+    public FlowInfo.FrontEnd kind() {
+        return plainRequest != null ? FlowInfo.FrontEnd.PLAIN_HTTP : FlowInfo.FrontEnd.CONNECT;
     }
 }

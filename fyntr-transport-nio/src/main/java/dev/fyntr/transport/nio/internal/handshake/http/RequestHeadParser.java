@@ -481,6 +481,21 @@ public final class RequestHeadParser {
         return plainRequest;
     }
 
+    /**
+     * Removes the first value of a header field (name case-insensitive) and returns it, or {@code null}; only
+     * after COMPLETE. For credentials ({@code Proxy-Authorization}): once taken, the head no longer holds them,
+     * so nothing forwards or logs them by mistake.
+     */
+    public String takeHeader(String name) {
+        requireComplete();
+        for (int i = 0; i < headers.size(); i++) {
+            if (headers.get(i).getKey().equalsIgnoreCase(name)) {
+                return headers.remove(i).getValue();
+            }
+        }
+        return null;
+    }
+
     /** Why the head was refused; only after {@link Result#FAILED}. */
     public HandshakeFailure failure() {
         if (state != State.FAILED) {

@@ -66,8 +66,10 @@ public final class Responses {
             case 400 -> "Bad Request";
             case 403 -> "Forbidden";
             case 405 -> "Method Not Allowed";
+            case 407 -> "Proxy Authentication Required";
             case 408 -> "Request Timeout";
             case 414 -> "URI Too Long";
+            case 429 -> "Too Many Requests";
             case 431 -> "Request Header Fields Too Large";
             case 500 -> "Internal Server Error";
             case 501 -> "Not Implemented";

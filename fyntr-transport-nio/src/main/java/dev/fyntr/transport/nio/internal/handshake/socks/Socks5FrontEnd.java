@@ -1,5 +1,8 @@
 package dev.fyntr.transport.nio.internal.handshake.socks;
 
+import dev.fyntr.api.spi.FlowInfo;
+import dev.fyntr.transport.nio.internal.auth.AuthDecision;
+import dev.fyntr.transport.nio.internal.auth.ProxyAuthenticator;
 import dev.fyntr.transport.nio.internal.handshake.FrontEnd;
 import dev.fyntr.transport.nio.internal.net.Addresses;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
@@ -15,14 +18,22 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
- * SOCKS5 (RFC 1928) as a {@link FrontEnd}: method negotiation with "no authentication" only, then a CONNECT
- * request for an IPv4, IPv6 or domain-name destination (docs/threats-and-socks5.md#protocol).
+ * SOCKS5 (RFC 1928) as a {@link FrontEnd}: method negotiation, then a CONNECT request for an IPv4, IPv6 or
+ * domain-name destination (docs/threats-and-socks5.md#protocol). Without an auth file the only method is "no
+ * authentication" (0x00); with one, the only method is username/password (0x02, RFC 1929, docs/auth.md#socks5),
+ * checked against the same users as HTTP's {@code Proxy-Authorization}.
  *
  * <pre>
  * client: 05 NMETHODS METHODS...            proxy: 05 00   (or 05 FF: no acceptable method, then close)
  * client: 05 CMD 00 ATYP DST.ADDR DST.PORT  proxy: 05 REP 00 ATYP BND.ADDR BND.PORT
+ *
+ * with authentication:
+ * client: 05 NMETHODS METHODS...            proxy: 05 02   (or 05 FF when 02 is not offered, then close)
+ * client: 01 ULEN UNAME PLEN PASSWD         proxy: 01 00   (or 01 01: refused, then close)
+ * client: 05 CMD 00 ATYP ...                (as above)
  * </pre>
  *
  * <p>Reply codes: 0x00 success, carrying the upstream socket's local address; 0x01 general failure (a
@@ -53,13 +64,23 @@ public final class Socks5FrontEnd implements FrontEnd {
 
     private static final byte VERSION = 5;
     private static final int NO_AUTHENTICATION = 0x00;
+    private static final int USERNAME_PASSWORD = 0x02;
+    private static final byte AUTH_VERSION = 1;
     private static final int NO_ACCEPTABLE_METHOD = 0xFF;
     private static final int CMD_CONNECT = 1;
     private static final int ATYP_IPV4 = 1;
     private static final int ATYP_DOMAIN = 3;
     private static final int ATYP_IPV6 = 4;
 
-    private enum Phase { GREETING, METHODS, REQUEST, DOMAIN_LENGTH, ADDRESS, DONE, FAILED }
+    private enum Phase {
+        GREETING, METHODS, AUTH_HEAD, AUTH_USER, AUTH_PASSWORD, AUTHENTICATING, REQUEST, DOMAIN_LENGTH, ADDRESS, DONE,
+        FAILED
+    }
+
+    private final boolean requireAuthentication;
+    /** The RFC 1929 credentials until they are checked. */
+    private String user;
+    private char[] password;
 
     /** The longest piece parsed at once: a 255-byte domain name and the port. */
     private final byte[] acc = new byte[255 + 2];
@@ -74,10 +95,23 @@ public final class Socks5FrontEnd implements FrontEnd {
     /** The reply for {@link #failure} when parsing chose it (0x07, 0x08, 05 FF …); null: map the status. */
     private byte[] parseFailureReply;
 
+    /** Without authentication: method 0x00 only. */
+    public Socks5FrontEnd() {
+        this(false);
+    }
+
+    /** @param requireAuthentication offer username/password (0x02) only, instead of "no authentication" */
+    public Socks5FrontEnd(boolean requireAuthentication) {
+        this.requireAuthentication = requireAuthentication;
+    }
+
     @Override
     public Progress feed(ByteBuffer in) {
+        if (phase == Phase.AUTHENTICATING) {
+            return Progress.AUTHENTICATE;
+        }
         // Bounded: each pass consumes at least one byte or ends the handshake.
-        while (phase != Phase.DONE && phase != Phase.FAILED && in.hasRemaining()) {
+        while (phase != Phase.DONE && phase != Phase.FAILED && phase != Phase.AUTHENTICATING && in.hasRemaining()) {
             int take = Math.min(need - have, in.remaining());
             in.get(acc, have, take);
             have += take;
@@ -88,6 +122,7 @@ public final class Socks5FrontEnd implements FrontEnd {
         return switch (phase) {
             case DONE -> Progress.COMPLETE;
             case FAILED -> Progress.FAILED;
+            case AUTHENTICATING -> Progress.AUTHENTICATE;
             default -> Progress.NEED_MORE;
         };
     }
@@ -98,6 +133,33 @@ public final class Socks5FrontEnd implements FrontEnd {
         switch (phase) {
             case GREETING -> greeting();
             case METHODS -> methods(n);
+            case AUTH_HEAD -> {
+                if (acc[0] != AUTH_VERSION) {
+                    authFailed("the SOCKS5 username/password request has version 0x" + hex(acc[0] & 0xFF)
+                            + "; RFC 1929 is version 0x01");
+                    return;
+                }
+                phase = Phase.AUTH_USER;
+                need = (acc[1] & 0xFF) + 1; // the name and PLEN
+            }
+            case AUTH_USER -> {
+                user = new String(acc, 0, n - 1, StandardCharsets.UTF_8);
+                int length = acc[n - 1] & 0xFF;
+                if (length == 0) {
+                    password = new char[0];
+                    phase = Phase.AUTHENTICATING;
+                } else {
+                    phase = Phase.AUTH_PASSWORD;
+                    need = length;
+                }
+            }
+            case AUTH_PASSWORD -> {
+                java.nio.CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(acc, 0, n));
+                password = java.util.Arrays.copyOf(chars.array(), chars.limit());
+                java.util.Arrays.fill(chars.array(), '\0');
+                java.util.Arrays.fill(acc, (byte) 0);
+                phase = Phase.AUTHENTICATING;
+            }
             case REQUEST -> request();
             case DOMAIN_LENGTH -> {
                 int length = acc[0] & 0xFF;
@@ -137,12 +199,13 @@ public final class Socks5FrontEnd implements FrontEnd {
     }
 
     private void methods(int count) {
+        int wanted = requireAuthentication ? USERNAME_PASSWORD : NO_AUTHENTICATION;
         for (int i = 0; i < count; i++) {
-            if ((acc[i] & 0xFF) == NO_AUTHENTICATION) {
+            if ((acc[i] & 0xFF) == wanted) {
                 greeted = true;
-                interim = new byte[] {VERSION, NO_AUTHENTICATION};
-                phase = Phase.REQUEST;
-                need = 4;
+                interim = new byte[] {VERSION, (byte) wanted};
+                phase = requireAuthentication ? Phase.AUTH_HEAD : Phase.REQUEST;
+                need = requireAuthentication ? 2 : 4;
                 return;
             }
         }
@@ -155,7 +218,10 @@ public final class Socks5FrontEnd implements FrontEnd {
 
     private void noAcceptableMethod(String offered) {
         phase = Phase.FAILED;
-        failure = HandshakeFailure.badRequest("no acceptable SOCKS5 authentication method: this proxy offers only"
+        failure = requireAuthentication
+                ? HandshakeFailure.proxyAuthenticationRequired("no acceptable SOCKS5 authentication method: this proxy"
+                + " requires username/password (0x02); the client offered " + offered)
+                : HandshakeFailure.badRequest("no acceptable SOCKS5 authentication method: this proxy offers only"
                 + " 'no authentication' (0x00); the client offered " + offered);
         parseFailureReply = new byte[] {VERSION, (byte) NO_ACCEPTABLE_METHOD};
     }
@@ -252,6 +318,33 @@ public final class Socks5FrontEnd implements FrontEnd {
         return true;
     }
 
+    private void authFailed(String message) {
+        phase = Phase.FAILED;
+        failure = HandshakeFailure.proxyAuthenticationRequired(message);
+        parseFailureReply = new byte[] {AUTH_VERSION, 1};
+    }
+
+    @Override
+    public AuthDecision authenticate(ProxyAuthenticator authenticator, InetSocketAddress client,
+                                     Consumer<AuthDecision> later) {
+        if (phase != Phase.AUTHENTICATING) {
+            throw new IllegalStateException("no SOCKS5 credentials to check in phase " + phase);
+        }
+        char[] p = password;
+        password = null;
+        return authenticator.check(client, user, p, later);
+    }
+
+    @Override
+    public void authenticated() {
+        if (phase != Phase.AUTHENTICATING) {
+            throw new IllegalStateException("no SOCKS5 credentials were checked in phase " + phase);
+        }
+        interim = new byte[] {AUTH_VERSION, 0};
+        phase = Phase.REQUEST;
+        need = 4;
+    }
+
     private void fail(int replyCode, String message) {
         phase = Phase.FAILED;
         failure = HandshakeFailure.badRequest(message);
@@ -299,6 +392,10 @@ public final class Socks5FrontEnd implements FrontEnd {
         if (f == failure && parseFailureReply != null) {
             return parseFailureReply.clone();
         }
+        if (phase == Phase.AUTHENTICATING) {
+            password = null;
+            return new byte[] {AUTH_VERSION, 1}; // RFC 1929: any non-zero status is a failure; then we close
+        }
         byte[] r = reply(replyCode(f));
         if (greeted) {
             return r;
@@ -313,6 +410,11 @@ public final class Socks5FrontEnd implements FrontEnd {
     @Override
     public String protocol() {
         return "SOCKS5";
+    }
+
+    @Override
+    public FlowInfo.FrontEnd kind() {
+        return FlowInfo.FrontEnd.SOCKS5;
     }
 
     /** The SOCKS5 reply code for a failure that arose after parsing (policy, resolver, dialler, limits). */
