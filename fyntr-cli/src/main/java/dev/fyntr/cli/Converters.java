@@ -342,18 +342,6 @@ final class Converters {
         }
     }
 
-    /** {@code on} or {@code off}, in any case; returned in lower case. */
-    static final class OnOff implements ITypeConverter<String> {
-        @Override
-        public String convert(String value) {
-            String s = asciiKeyword(value);
-            if (s.equals("ON") || s.equals("OFF")) {
-                return s.toLowerCase(Locale.ROOT);
-            }
-            throw new TypeConversionException(Units.quote(value) + " is not on or off; accepted: on|off");
-        }
-    }
-
     /** One of the log levels of slf4j-simple, in any case. */
     static final class Level implements ITypeConverter<LogLevel> {
         @Override

@@ -324,7 +324,7 @@ public final class FyntrCli {
                 .denyCidrs(o.denyCidrs.toArray(String[]::new))
                 .allowDomains(o.allowDomains.toArray(String[]::new))
                 .sniCheck(o.sniCheck)
-                .plainHttp(o.plainHttp.equals("on"))
+                .plainHttp(o.plainHttp.on())
                 .maxRate(o.maxRate)
                 .maxDownloadRate(o.maxDownloadRate)
                 .maxConnectRate(o.maxConnectRate)

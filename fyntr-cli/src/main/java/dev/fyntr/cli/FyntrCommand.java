@@ -252,7 +252,7 @@ final class FyntrCommand {
                 + "with the same policy, feeds and limits as CONNECT, to port 80 and the --allow-port ports; "
                 + "off answers them 405.",
                 "Env FYNTR_PLAIN_HTTP, default ${DEFAULT-VALUE}."})
-    String plainHttp; // "on" or "off", as the converter spells them (a boolean field would make it a switch)
+    Converters.Toggle plainHttp; // on|off rather than a boolean, which would make it a switch
 
     // ---- Authentication
 

@@ -99,7 +99,7 @@ class FyntrCliParsingTest {
         assertEquals(List.of(), o.denyCidrs);
         assertEquals(List.of(), o.allowDomains);
         assertEquals(SniCheck.WARN, o.sniCheck);
-        assertEquals("on", o.plainHttp);
+        assertEquals(Converters.Toggle.ON, o.plainHttp);
         assertEquals(0, o.maxRate);
         assertEquals(0, o.maxDownloadRate);
         assertEquals(0.0, o.maxConnectRate);
@@ -151,7 +151,7 @@ class FyntrCliParsingTest {
         assertEquals(List.of("203.0.113.0/24"), o.denyCidrs);
         assertEquals(List.of("example.com"), o.allowDomains);
         assertEquals(SniCheck.ENFORCE, o.sniCheck);
-        assertEquals("off", o.plainHttp);
+        assertEquals(Converters.Toggle.OFF, o.plainHttp);
         assertEquals(2_500_000, o.maxRate);
         assertEquals(5_000_000, o.maxDownloadRate);
         assertEquals(50.0, o.maxConnectRate);
