@@ -324,6 +324,7 @@ public final class FyntrCli {
                 .denyCidrs(o.denyCidrs.toArray(String[]::new))
                 .allowDomains(o.allowDomains.toArray(String[]::new))
                 .sniCheck(o.sniCheck)
+                .plainHttp(o.plainHttp.on())
                 .maxRate(o.maxRate)
                 .maxDownloadRate(o.maxDownloadRate)
                 .maxConnectRate(o.maxConnectRate)
@@ -613,6 +614,7 @@ public final class FyntrCli {
                 + ", deny-cidr " + (o.denyCidrs.isEmpty() ? "built-in" : "built-in+" + String.join(",", o.denyCidrs))
                 + ", allow-domain " + (o.allowDomains.isEmpty() ? "none" : String.join(",", o.allowDomains))
                 + ", sni-check " + o.sniCheck.name().toLowerCase(Locale.ROOT)
+                + ", plain-http " + o.plainHttp
                 + shapingSummary(o)
                 + (o.threatFeedFiles.isEmpty() ? "" : "; threat feeds " + o.threatFeedFiles.stream()
                         .map(Path::toString).collect(Collectors.joining(",")) + " (action "

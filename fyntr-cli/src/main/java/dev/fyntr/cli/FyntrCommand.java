@@ -246,6 +246,14 @@ final class FyntrCommand {
                 "Env FYNTR_SNI_CHECK, default ${DEFAULT-VALUE}."})
     SniCheck sniCheck;
 
+    @Option(names = "--plain-http", paramLabel = "on|off", defaultValue = ProxyDefaults.PLAIN_HTTP_TEXT,
+            converter = Converters.OnOff.class,
+            description = {"Forward plain-HTTP requests (GET http://host/path, what clients send through HTTP_PROXY) "
+                + "with the same policy, feeds and limits as CONNECT, to port 80 and the --allow-port ports; "
+                + "off answers them 405.",
+                "Env FYNTR_PLAIN_HTTP, default ${DEFAULT-VALUE}."})
+    Converters.Toggle plainHttp; // on|off rather than a boolean, which would make it a switch
+
     // ---- Authentication
 
     @Option(names = "--auth-file", paramLabel = "F", converter = Converters.AuthFile.class,
@@ -341,7 +349,7 @@ final class FyntrCommand {
                     "--list-schedulers"),
             List.of(GROUP_SHAPING, "--max-rate", "--max-download-rate", "--max-connect-rate"),
             List.of(GROUP_POLICY, "--allow-port", "--no-default-allow-port", "--allow-cidr", "--deny-cidr",
-                    "--allow-domain", "--sni-check"),
+                    "--allow-domain", "--sni-check", "--plain-http"),
             List.of(GROUP_THREATS, "--threat-feed-file", "--threat-action"),
             List.of(GROUP_SOCKS5, "--socks5-port", "--socks5-bind"),
             List.of(GROUP_METRICS, "--metrics-port", "--metrics-bind", "--access-log", "--jmx"),

@@ -39,7 +39,7 @@ class FyntrCliParsingTest {
         "--scheduler", "fifo", "--quantum", "4KiB", "--no-sparse-priority",
         "--allow-port", "8443,9443", "--allow-port", "22", "--no-default-allow-port",
         "--allow-cidr", "10.1.0.0/16,fd00::/8", "--deny-cidr", "203.0.113.0/24", "--allow-domain", "example.com",
-        "--sni-check", "ENFORCE",
+        "--sni-check", "ENFORCE", "--plain-http", "OFF",
         "--max-rate", "20mbit", "--max-download-rate", "5MB", "--max-connect-rate", "50",
         "--threat-feed-file", "feeds/a.txt,b.txt", "--threat-action", "BLOCK",
         "--socks5-port", "1080", "--socks5-bind", "::1",
@@ -60,6 +60,7 @@ class FyntrCliParsingTest {
             Map.entry("FYNTR_ALLOW_PORT", "8443,9443,22"), Map.entry("FYNTR_NO_DEFAULT_ALLOW_PORT", "1"),
             Map.entry("FYNTR_ALLOW_CIDR", "10.1.0.0/16,fd00::/8"), Map.entry("FYNTR_DENY_CIDR", "203.0.113.0/24"),
             Map.entry("FYNTR_ALLOW_DOMAIN", "example.com"), Map.entry("FYNTR_SNI_CHECK", "enforce"),
+            Map.entry("FYNTR_PLAIN_HTTP", "off"),
             Map.entry("FYNTR_MAX_RATE", "20mbit"),
             Map.entry("FYNTR_MAX_DOWNLOAD_RATE", "5MB"), Map.entry("FYNTR_MAX_CONNECT_RATE", "50"),
             Map.entry("FYNTR_THREAT_FEED_FILE", "feeds/a.txt,b.txt"), Map.entry("FYNTR_THREAT_ACTION", "block"),
@@ -98,6 +99,7 @@ class FyntrCliParsingTest {
         assertEquals(List.of(), o.denyCidrs);
         assertEquals(List.of(), o.allowDomains);
         assertEquals(SniCheck.WARN, o.sniCheck);
+        assertEquals(Converters.Toggle.ON, o.plainHttp);
         assertEquals(0, o.maxRate);
         assertEquals(0, o.maxDownloadRate);
         assertEquals(0.0, o.maxConnectRate);
@@ -150,6 +152,7 @@ class FyntrCliParsingTest {
         assertEquals(List.of("203.0.113.0/24"), o.denyCidrs);
         assertEquals(List.of("example.com"), o.allowDomains);
         assertEquals(SniCheck.ENFORCE, o.sniCheck);
+        assertEquals(Converters.Toggle.OFF, o.plainHttp);
         assertEquals(2_500_000, o.maxRate);
         assertEquals(5_000_000, o.maxDownloadRate);
         assertEquals(50.0, o.maxConnectRate);
@@ -198,6 +201,7 @@ class FyntrCliParsingTest {
         "--threat-feed-file,FYNTR_THREAT_FEED_FILE,a.txt,b.txt",
         "--threat-action,FYNTR_THREAT_ACTION,block,warn",
         "--sni-check,FYNTR_SNI_CHECK,off,enforce",
+        "--plain-http,FYNTR_PLAIN_HTTP,off,on",
         "--socks5-port,FYNTR_SOCKS5_PORT,1080,0",
         "--socks5-bind,FYNTR_SOCKS5_BIND,127.0.0.2,127.0.0.3",
         "--metrics-port,FYNTR_METRICS_PORT,9100,0",
@@ -428,7 +432,7 @@ class FyntrCliParsingTest {
                 + "(unlimited per client), buffer memory " + Units.formatMemory(ProxyDefaults.maxBufferMemory())
                 + ", name lookups 256 (256 per client), idle timeout 300s, handshake timeout 30s, "
                 + "connect timeout 3s, shutdown grace 10s; ports 443, allow-cidr none, deny-cidr built-in, "
-                + "allow-domain none, sni-check warn); dry run, not listening" + System.lineSeparator(), r.out());
+                + "allow-domain none, sni-check warn, plain-http on); dry run, not listening" + System.lineSeparator(), r.out());
     }
 
     @Test
@@ -447,7 +451,7 @@ class FyntrCliParsingTest {
         assertTrue(r.out().contains("would listen on 127.0.0.1:8080 (scheduler fifo, max 50 connections "
                 + "(8 per client), buffer memory 48 MiB, name lookups 64 (16 per client), idle timeout 300s, handshake timeout 10s, "
                 + "connect timeout 500ms, shutdown grace 0s; ports 22,8443,9443, allow-cidr 10.1.0.0/16,fd00::/8, "
-                + "deny-cidr built-in+203.0.113.0/24, allow-domain example.com, sni-check enforce; "
+                + "deny-cidr built-in+203.0.113.0/24, allow-domain example.com, sni-check enforce, plain-http off; "
                 + "max rate 2500000 B/s, "
                 + "max download rate 5000000 B/s, max connect rate 50/s; threat feeds " + feed
                 + " (action block); SOCKS5 on [0:0:0:0:0:0:0:1]:1080; metrics port 9100 on ::1; access log off; JMX on; auth file "

@@ -50,13 +50,13 @@ class OpenFileLimitEndToEndTest {
             // Descriptors come back as the crowd's handshakes end; the proxy resumes accepting by itself.
             long deadline = System.nanoTime() + WAIT.toNanos();
             String answer = "";
-            while (!answer.startsWith("HTTP/1.1 405") && System.nanoTime() < deadline) {
+            while (!answer.startsWith("HTTP/1.1 400") && System.nanoTime() < deadline) {
                 answer = askWithGet(proxy.port());
-                if (!answer.startsWith("HTTP/1.1 405")) {
+                if (!answer.startsWith("HTTP/1.1 400")) {
                     Thread.sleep(50); // polling a condition that has no event to wait on
                 }
             }
-            assertTrue(answer.startsWith("HTTP/1.1 405"), "no answer after the descriptors came back: " + answer
+            assertTrue(answer.startsWith("HTTP/1.1 400"), "no answer after the descriptors came back: " + answer
                     + "\n" + proxy.output());
             proxy.sigterm();
             assertEquals(0, proxy.awaitExit(WAIT), proxy.output());

@@ -70,8 +70,8 @@ class SniCheckFlagTest {
     void shouldShowTheModeInTheSummaryInAnyCase() {
         Cli.Result r = Cli.run(Map.of("FYNTR_SNI_CHECK", "Off"), "--dry-run");
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().contains(", sni-check off)"), r.out());
-        assertTrue(Cli.run("--dry-run", "--sni-check", " ENFORCE ").out().contains(", sni-check enforce)"));
+        assertTrue(r.out().contains(", sni-check off,"), r.out());
+        assertTrue(Cli.run("--dry-run", "--sni-check", " ENFORCE ").out().contains(", sni-check enforce,"));
     }
 
     @Test

@@ -70,6 +70,7 @@ public final class FyntrProxyBuilder {
     private int socks5Port = -1;
     private InetAddress socks5Bind;
     private SniCheck sniCheck = ProxyDefaults.SNI_CHECK;
+    private boolean plainHttp = ProxyDefaults.PLAIN_HTTP;
     private boolean jmx = true;
     private String jmxName;
     private boolean accessLog = true;
@@ -373,6 +374,17 @@ public final class FyntrProxyBuilder {
     }
 
     /**
+     * Whether plain-HTTP requests in absolute form ({@code GET http://example.com/ HTTP/1.1}, what clients send
+     * through {@code HTTP_PROXY}) are forwarded (docs/plain-http.md); default true. They use port 80 and the
+     * {@link #allowPorts allowed ports}, and the same address policy, threat feeds and limits as CONNECT. When
+     * false, such a request is answered 405.
+     */
+    public FyntrProxyBuilder plainHttp(boolean on) {
+        this.plainHttp = on;
+        return this;
+    }
+
+    /**
      * Whether the proxy registers its MBean ({@link FyntrProxyMXBean}, {@code dev.fyntr:type=Proxy,name=…}) on the
      * platform MBean server while it runs; on by default (docs/operations.md#jmx).
      */
@@ -510,6 +522,14 @@ public final class FyntrProxyBuilder {
                 new PolicyConfig(List.copyOf(ports), allowCidrs, denyCidrs, allowDomains),
                 new ProxyConfig.Threats(threatFeedFiles, threatAction),
                 new ShapingConfig(maxRateBytesPerSecond, maxDownloadRateBytesPerSecond, maxConnectsPerSecond),
-                resolver, sniCheck, new ProxyConfig.Observability(jmx, jmxName, accessLog));
+                resolver, sniCheck, new ProxyConfig.Observability(jmx, jmxName, accessLog),
+                new ProxyConfig.PlainHttp(plainHttp, plainPorts()));
+    }
+
+    /** Port 80 and the explicitly allowed ports: CONNECT's implicit 443 is not a plain-HTTP port. */
+    private List<Integer> plainPorts() {
+        TreeSet<Integer> ports = new TreeSet<>(allowPorts);
+        ports.add(ProxyDefaults.DEFAULT_PLAIN_HTTP_PORT);
+        return List.copyOf(ports);
     }
 }

@@ -29,6 +29,12 @@ public final class ProxyDefaults {
     public static final long SHUTDOWN_GRACE_SECONDS = 10;
     /** The CONNECT port allowed without being listed ({@code --no-default-allow-port} turns it off). */
     public static final int DEFAULT_ALLOWED_PORT = 443;
+    /** The plain-HTTP port allowed without being listed ({@code --allow-port} adds more; docs/plain-http.md). */
+    public static final int DEFAULT_PLAIN_HTTP_PORT = 80;
+    /** {@code --plain-http}: whether absolute-form requests ({@code HTTP_PROXY}) are forwarded. */
+    public static final boolean PLAIN_HTTP = true;
+    /** {@link #PLAIN_HTTP} as the command writes it. */
+    public static final String PLAIN_HTTP_TEXT = "on";
     /** Bound of one flow's client→upstream queue. */
     public static final int MAX_QUEUED_BYTES_PER_FLOW = 256 * 1024;
     /** Concurrent connections of one client address ({@code --max-connections-per-client}); 0 = unlimited. */

@@ -53,7 +53,10 @@ class HandshakeErrorsTest {
         "CONNECT ::1:443 HTTP/1.1|400",                      // unbracketed IPv6
         "CONNECT user@example.test:443 HTTP/1.1|400",        // userinfo
         "CONNECT 127.1:443 HTTP/1.1|400",                    // numeric-looking name
-        "GET / HTTP/1.1|405",
+        "GET / HTTP/1.1|400",                                // origin form: a proxy needs the absolute URI
+        "GET https://example.test/ HTTP/1.1|501",            // the proxy never originates TLS
+        "GET http://u@example.test/ HTTP/1.1|400",           // userinfo
+        "GET http://example.test/#f HTTP/1.1|400",           // fragment
         "CONNECT example.test:443 HTTP/2|505",
         "CONNECT example.test:443 HTTP/2.0|505",
     })
@@ -68,6 +71,17 @@ class HandshakeErrorsTest {
             assertEquals(-1, c.socket.getInputStream().read(), "connection closed after the error");
         }
         assertEquals(1, proxy.stats().rejections(status));
+    }
+
+    @Test
+    void shouldAnswer405ToAPlainRequestWhenPlainHttpIsOff() throws Exception {
+        FyntrProxy proxy = proxy(Fixtures.proxyTo().plainHttp(false));
+        try (ProxyClient c = new ProxyClient(proxy)) {
+            ProxyClient.Response r = c.send("GET http://example.test/ HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
+            assertErrorShape(r, 405, "http_request_denied");
+            assertEquals("CONNECT", r.header("Allow"));
+        }
+        assertEquals(1, proxy.stats().rejections(405));
     }
 
     @Test

@@ -107,16 +107,20 @@ public final class FyntrProxyImpl implements FyntrProxy {
                 limits.maxNameLookups(), limits.maxNameLookupsPerClient());
         this.authenticator = users == null ? null : new ProxyAuthenticator(users, loop::execute);
         DestinationPolicy policy = DestinationPolicy.from(config.policy());
+        DestinationPolicy plainPolicy = new DestinationPolicy(config.plainHttp().ports(), config.policy().allowCidrs(),
+                config.policy().denyCidrs(), config.policy().allowDomains());
         HandshakeServices handshakes = new HandshakeServices(loop, policy, threats, resolver,
                 new Dialers(loop, new SocketConnector(loop), shaping.connects, timeouts.connect()),
-                timeouts.handshake(), timeouts.resolve(), timeouts.connect(), limits.maxConnections(), authenticator);
+                timeouts.handshake(), timeouts.resolve(), timeouts.connect(), limits.maxConnections(), authenticator,
+                plainPolicy);
         this.services = new ConnectionServices(loop, counters, handshakes, scheduler, schedulerName,
                 fallback(provider, config), Schedulers.DEFAULT_NAME, shaping.download, limits.maxQueuedBytesPerFlow(),
                 timeouts.idle(), new SniPolicy(config.sniCheck(), threats, config.policy().allowDomains()), timings,
                 accessLog);
         this.connections = new Connections(services, limits.maxConnections(), limits.maxConnectionsPerClient(),
                 loop::stop);
-        connections.listen(server, HttpFrontEnd::new);
+        boolean plainHttp = config.plainHttp().enabled();
+        connections.listen(server, () -> new HttpFrontEnd(plainHttp));
         if (socks5Server != null) {
             boolean socksAuth = authenticator != null;
             connections.listen(socks5Server, () -> new Socks5FrontEnd(socksAuth));
@@ -206,6 +210,13 @@ public final class FyntrProxyImpl implements FyntrProxy {
         }
         if (authenticator != null) {
             LOG.info("authentication required: {}", authenticator.users());
+        }
+        if (config.plainHttp().enabled()) {
+            StringBuilder ports = new StringBuilder();
+            for (int p : config.plainHttp().ports()) {
+                ports.append(ports.length() == 0 ? "" : ",").append(p);
+            }
+            LOG.info("plain-HTTP forwarding on (HTTP_PROXY): ports {}, same ranges as CONNECT", ports);
         }
         if (threats.hasFeeds()) {
             LOG.info("{}", threats.describe());

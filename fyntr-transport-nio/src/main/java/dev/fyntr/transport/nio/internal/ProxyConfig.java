@@ -22,7 +22,7 @@ import java.util.List;
  */
 public record ProxyConfig(Listen listen, Timeouts timeouts, Limits limits, SchedulerChoice scheduler,
                           PolicyConfig policy, Threats threats, ShapingConfig shaping, Resolver resolver,
-                          SniCheck sniCheck, Observability observability) {
+                          SniCheck sniCheck, Observability observability, PlainHttp plainHttp) {
 
     /**
      * The listen sockets.
@@ -63,6 +63,19 @@ public record ProxyConfig(Listen listen, Timeouts timeouts, Limits limits, Sched
      */
     public record Limits(int maxConnections, int maxConnectionsPerClient, int maxQueuedBytesPerFlow,
                          long maxBufferMemory, int maxNameLookups, int maxNameLookupsPerClient) {
+    }
+
+    /**
+     * Plain-HTTP forwarding (docs/plain-http.md).
+     *
+     * @param enabled whether absolute-form requests are forwarded (else 405)
+     * @param ports   the destination ports a plain request may use: 80 and the explicitly allowed ports
+     */
+    public record PlainHttp(boolean enabled, List<Integer> ports) {
+
+        public PlainHttp {
+            ports = List.copyOf(ports);
+        }
     }
 
     /**

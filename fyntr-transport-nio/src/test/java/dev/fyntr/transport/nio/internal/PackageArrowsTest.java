@@ -48,10 +48,15 @@ class PackageArrowsTest {
             Map.entry("metrics", Set.of()),
             Map.entry("access", Set.of("net")),
             Map.entry("jmx", Set.of()),
-            Map.entry("tunnel", Set.of("handshake", "dial", "shaping", "loop", "policy", "threat", "net", "metrics",
-                    "access")),
-            Map.entry("", Set.of("tunnel", "handshake", "handshake.http", "handshake.socks", "dial", "shaping", "loop",
-                    "policy", "threat", "auth", "net", "metrics", "access", "jmx")),
+            // forward: plain-HTTP forwarding, a third thing a connection can become; it parses later requests with
+            // handshake.http's parser, dials through handshake, checks later requests' credentials with auth, and
+            // writes its access lines through access; the tunnel (which owns connections) uses it.
+            Map.entry("forward", Set.of("handshake", "handshake.http", "dial", "shaping", "loop", "policy", "threat",
+                    "auth", "access", "net")),
+            Map.entry("tunnel", Set.of("forward", "handshake", "dial", "shaping", "loop", "policy", "threat", "net",
+                    "metrics", "access")),
+            Map.entry("", Set.of("tunnel", "forward", "handshake", "handshake.http", "handshake.socks", "dial",
+                    "shaping", "loop", "policy", "threat", "auth", "net", "metrics", "access", "jmx")),
             Map.entry("api", Set.of("", "policy", "shaping", "threat", "auth", "net")));
 
     @Test

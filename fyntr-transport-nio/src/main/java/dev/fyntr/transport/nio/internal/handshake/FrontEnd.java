@@ -65,7 +65,15 @@ public interface FrontEnd {
      */
     byte[] failureReply(HandshakeFailure failure);
 
-    /** For log lines: {@code CONNECT} or {@code SOCKS5}. */
+    /**
+     * After {@link Progress#COMPLETE}: the plain-HTTP request to forward (docs/plain-http.md), or {@code null} when
+     * the handshake opens a tunnel. Then {@link #successReply} is not used: the forwarding side answers.
+     */
+    default PlainRequest plainRequest() {
+        return null;
+    }
+
+    /** For log lines: {@code CONNECT}, {@code HTTP} (a plain request) or {@code SOCKS5}. */
     String protocol();
 
     /**

@@ -58,6 +58,13 @@ public final class Handshake implements BufferPool.MemoryWaiter {
          */
         void onEstablished(Handshake handshake, SocketChannel upstream, InetSocketAddress address);
 
+        /**
+         * A plain-HTTP request passed the checks made before any lookup: the owner takes
+         * {@link #plainRequest()} and {@link #takePipelined()} and forwards it (docs/plain-http.md); it resolves,
+         * checks and dials itself, so that it may reuse a pooled connection.
+         */
+        void onPlainRequest(Handshake handshake);
+
         /** Closes the connection (the owner then calls {@link #release()}). */
         void close(String reason);
 
@@ -116,7 +123,12 @@ public final class Handshake implements BufferPool.MemoryWaiter {
         return target;
     }
 
-    /** For log lines: {@code CONNECT} or {@code SOCKS5}. */
+    /** The plain-HTTP request to forward once connected, or {@code null} for a tunnel (docs/plain-http.md). */
+    public PlainRequest plainRequest() {
+        return target == null ? null : frontEnd.plainRequest(); // set once the head is complete
+    }
+
+    /** For log lines: {@code CONNECT}, {@code HTTP} or {@code SOCKS5}. */
     public String protocol() {
         return frontEnd.protocol();
     }
@@ -279,12 +291,15 @@ public final class Handshake implements BufferPool.MemoryWaiter {
 
     private void onHeadComplete() {
         owner.cancelDeadline();
-        HandshakeFailure denied = services.policy().checkPort(target.port());
-        if (denied == null) {
-            denied = services.threats().checkHost(target, owner.clientAddress());
-        }
+        HandshakeFailure denied = services.checkBeforeLookup(target, owner.clientAddress(),
+                frontEnd.plainRequest() != null);
         if (denied != null) {
             reject(denied);
+            return;
+        }
+        if (frontEnd.plainRequest() != null) {
+            phase = Phase.HANDED_OVER;
+            owner.onPlainRequest(this);
             return;
         }
         phase = Phase.CONNECTING;

@@ -22,10 +22,10 @@ import java.util.List;
  * feeds and the destination policy to every address, and dials the usable ones. Each step arms the owner's
  * deadline; the outcome is reported once, as a socket or as the failure to answer. Event-loop thread only.
  */
-final class UpstreamSetup {
+public final class UpstreamSetup {
 
     /** The outcome, reported once. */
-    interface Outcome {
+    public interface Outcome {
         void connected(SocketChannel channel, InetSocketAddress address);
 
         void refused(HandshakeFailure failure);
@@ -38,19 +38,32 @@ final class UpstreamSetup {
     private final Handshake.Owner owner;
     private final ConnectTarget target;
     private final Outcome outcome;
+    private final String protocol;
     private NameResolver.Lookup lookup;
     private Dialer dialer;
     private boolean resolving;
     private boolean over;
 
-    UpstreamSetup(HandshakeServices services, Handshake.Owner owner, ConnectTarget target, Outcome outcome) {
+    /**
+     * @param owner the connection: its deadline, address and id; {@link Handshake.Owner#acceptedAt()} is when the
+     *              request began (a connect pacer's wait counts from there)
+     */
+    public UpstreamSetup(HandshakeServices services, Handshake.Owner owner, ConnectTarget target, Outcome outcome) {
+        this(services, owner, target, outcome, "CONNECT");
+    }
+
+    /** As the other constructor; {@code protocol} names the request in log lines ({@code CONNECT}, {@code HTTP}). */
+    public UpstreamSetup(HandshakeServices services, Handshake.Owner owner, ConnectTarget target, Outcome outcome,
+                         String protocol) {
+        this.protocol = protocol;
         this.services = services;
         this.owner = owner;
         this.target = target;
         this.outcome = outcome;
     }
 
-    void start() {
+    /** Starts resolving (or checks a literal) and then dials; the outcome may be reported before this returns. */
+    public void start() {
         resolving = true;
         if (target.literal() != null) {
             onResolved(List.of(target.literal()), null);
@@ -66,7 +79,7 @@ final class UpstreamSetup {
     }
 
     /** The owner's deadline fired: the lookup or the dial took too long. */
-    void onDeadline() {
+    public void onDeadline() {
         if (over) {
             return;
         }
@@ -107,7 +120,7 @@ final class UpstreamSetup {
                 long id = owner.id();
                 InetSocketAddress client = owner.clientAddress();
                 String why = decision.failure().message();
-                DENIALS.warn(() -> "flow " + id + " CONNECT " + target.authority() + " from "
+                DENIALS.warn(() -> "flow " + id + " " + protocol + " " + target.authority() + " from "
                         + Formats.endpoint(client) + " denied: " + why);
             }
             refuse(decision.failure());
@@ -156,7 +169,7 @@ final class UpstreamSetup {
     }
 
     /** Stops resolving (abandons the lookup) and dialling. Idempotent. */
-    void release() {
+    public void release() {
         over = true;
         resolving = false;
         if (lookup != null) {

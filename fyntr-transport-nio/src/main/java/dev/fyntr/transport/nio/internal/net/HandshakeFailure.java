@@ -80,6 +80,35 @@ public record HandshakeFailure(int status, String proxyStatusError, String messa
                 List.of("Allow: CONNECT"));
     }
 
+    /**
+     * 501 for something a plain-HTTP request asks that the proxy does not do (an {@code https://} URI, a WebSocket
+     * upgrade, a transfer coding other than chunked); the message says what to do instead.
+     */
+    public static HandshakeFailure notImplemented(String message) {
+        return new HandshakeFailure(501, "http_request_error", message, List.of());
+    }
+
+    /** 502 for an upstream whose response is malformed or ends early; the message says how. */
+    public static HandshakeFailure badResponse(String message) {
+        return new HandshakeFailure(502, "http_response_incomplete", message, List.of());
+    }
+
+    /** 504: the upstream accepted the request but sent no response head within {@code timeout}. */
+    public static HandshakeFailure responseTimeout(String authority, Duration timeout) {
+        return new HandshakeFailure(504, "connection_read_timeout", authority + " sent no response within "
+                + Formats.duration(timeout), List.of());
+    }
+
+    /**
+     * 405 for an absolute-form request ({@code GET http://...}) while plain-HTTP forwarding is off; {@code method}
+     * is quoted and escaped here.
+     */
+    public static HandshakeFailure plainHttpOff(CharSequence method) {
+        return new HandshakeFailure(405, "http_request_denied", "method " + LogSafe.quote(method, 32)
+                + " is not supported: plain-HTTP forwarding is off (--plain-http off); this proxy accepts only"
+                + " CONNECT host:port (use it as HTTPS_PROXY)", List.of("Allow: CONNECT"));
+    }
+
     /** 408: the whole request head did not arrive within the handshake timeout. */
     public static HandshakeFailure requestTimeout(Duration handshakeTimeout) {
         return new HandshakeFailure(408, "http_request_error", "the request head did not arrive within "

@@ -1,8 +1,11 @@
 package dev.fyntr.transport.nio.internal.tunnel;
 
 import dev.fyntr.api.spi.FlowInfo;
+import dev.fyntr.transport.nio.internal.forward.PlainHttpSession;
+import dev.fyntr.transport.nio.internal.forward.ScheduledFlow;
 import dev.fyntr.transport.nio.internal.handshake.FrontEnd;
 import dev.fyntr.transport.nio.internal.handshake.Handshake;
+import dev.fyntr.transport.nio.internal.handshake.PlainRequest;
 import dev.fyntr.transport.nio.internal.loop.IoHandler;
 import dev.fyntr.transport.nio.internal.loop.KeyInterest;
 import dev.fyntr.transport.nio.internal.loop.LoopTimer;
@@ -24,13 +27,14 @@ import java.util.Locale;
 /**
  * One client connection from accept to close: it owns the client socket, its state, its one deadline timer and
  * the two ways to end ({@link #close} and {@link #reset}); the {@link Handshake} drives it until the upstream is
- * connected, the {@link Tunnel} afterwards. Event-loop thread only.
+ * connected, the {@link Tunnel} afterwards, or for plain-HTTP requests a {@link PlainHttpSession}. Event-loop thread
+ * only.
  *
  * <p>States and their deadlines: {@code HANDSHAKE} (the whole head within the handshake timeout, then the
  * name lookup's timeout, then the dialer's own), {@code REJECTING} (the linger after an error answer),
  * {@code ESTABLISHED} (the idle timeout), {@code CLOSED}.
  */
-final class Connection implements IoHandler, Handshake.Owner {
+final class Connection implements IoHandler, Handshake.Owner, PlainHttpSession.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     private static final RateLimitedLog INTERNAL_ERRORS = RateLimitedLog.warnings(LOG);
@@ -51,6 +55,8 @@ final class Connection implements IoHandler, Handshake.Owner {
     private final Handshake handshake;
     private State state = State.HANDSHAKE;
     private Tunnel tunnel;
+    /** Instead of a tunnel: the plain-HTTP requests of this connection. */
+    private PlainHttpSession session;
     private long establishedAt;
     /** The error answer, once the handshake failed; for the access log. */
     private HandshakeFailure rejection;
@@ -113,7 +119,13 @@ final class Connection implements IoHandler, Handshake.Owner {
         int ready = key.readyOps();
         switch (state) {
             case HANDSHAKE, REJECTING -> handshake.onClientReady(ready);
-            case ESTABLISHED -> tunnel.onClientReady(ready);
+            case ESTABLISHED -> {
+                if (session != null) {
+                    session.onClientReady(ready);
+                } else {
+                    tunnel.onClientReady(ready);
+                }
+            }
             default -> { }
         }
     }
@@ -140,7 +152,13 @@ final class Connection implements IoHandler, Handshake.Owner {
     private void onDeadline() {
         switch (state) {
             case HANDSHAKE, REJECTING -> handshake.onDeadline();
-            case ESTABLISHED -> tunnel.onIdleDeadline();
+            case ESTABLISHED -> {
+                if (session != null) {
+                    session.onDeadline();
+                } else {
+                    tunnel.onIdleDeadline();
+                }
+            }
             default -> { }
         }
     }
@@ -192,6 +210,16 @@ final class Connection implements IoHandler, Handshake.Owner {
     }
 
     @Override
+    public boolean shuttingDown() {
+        return registry.isShuttingDown();
+    }
+
+    /** Whether this is a plain-HTTP connection waiting for its client's next request, with nothing in flight. */
+    boolean isBetweenRequests() {
+        return session != null && session.betweenRequests();
+    }
+
+    @Override
     public boolean mayLinger() {
         return registry.mayLinger(refusedAtAdmission);
     }
@@ -221,6 +249,16 @@ final class Connection implements IoHandler, Handshake.Owner {
         }
     }
 
+    @Override
+    public void onPlainRequest(Handshake done) {
+        state = State.ESTABLISHED;
+        services.counters.openHandshakes--;
+        services.counters.openTunnels++;
+        services.counters.tunnelsOpened++;
+        session = new PlainHttpSession(services.forward, this);
+        session.start(done.plainRequest(), done.takePipelined());
+    }
+
     // ---- endings ----------------------------------------------------------------------------------------
 
     /** Closes at once with a reset: the peers see a reset rather than an orderly end. */
@@ -246,6 +284,9 @@ final class Connection implements IoHandler, Handshake.Owner {
         if (tunnel != null) {
             tunnel.release();
         }
+        if (session != null) {
+            session.release();
+        }
         closeQuietly(client);
         switch (was) {
             case HANDSHAKE -> services.counters.openHandshakes--;
@@ -255,11 +296,11 @@ final class Connection implements IoHandler, Handshake.Owner {
         }
         registry.forget(this);
         long now = services.loop.nanoTime();
-        if (was == State.ESTABLISHED) {
+        if (was == State.ESTABLISHED && tunnel != null) {
             services.timings.tunnelClosed(establishedAt, now);
         }
         logAccess(was, reason, now);
-        if (was == State.ESTABLISHED && LOG.isInfoEnabled()) {
+        if (was == State.ESTABLISHED && tunnel != null && LOG.isInfoEnabled()) {
             String line = "flow " + id + " closed " + tunnel.describe() + ", " + reason;
             LogHandoff.submit(() -> LOG.info(line));
         } else if (LOG.isDebugEnabled()) {
@@ -269,13 +310,16 @@ final class Connection implements IoHandler, Handshake.Owner {
 
     /** The access log's line for this connection, which ended in state {@code was}. */
     private void logAccess(State was, String reason, long now) {
-        if (!services.accessLog.enabled()) {
-            return;
+        if (!services.accessLog.enabled() || session != null) {
+            return; // a plain-HTTP session wrote one line per request itself
         }
-        String kind = handshake.protocol().toLowerCase(Locale.ROOT);
-        String target = handshake.target() != null ? handshake.target().authority() : null;
+        PlainRequest plain = handshake.plainRequest(); // a plain request refused before its session began
+        String kind = plain != null ? "http" : handshake.protocol().toLowerCase(Locale.ROOT);
+        String method = plain != null ? plain.method() : null;
+        String target = plain != null ? plain.target().authority()
+                : handshake.target() != null ? handshake.target().authority() : null;
         boolean tunnelled = was == State.ESTABLISHED;
-        services.accessLog.connection(kind, null, clientAddress, target,
+        services.accessLog.connection(kind, method, clientAddress, target,
                 tunnelled ? tunnel.upstreamAddress() : null,
                 tunnelled ? 200 : rejection != null ? rejection.status() : 0,
                 rejection != null ? rejection.proxyStatusError() : null,
@@ -322,6 +366,11 @@ final class Connection implements IoHandler, Handshake.Owner {
         return tunnel == null ? null : tunnel.uploadFlow();
     }
 
+    /** The scheduler's flow of this connection: the tunnel's upload, a plain request's body, or null. */
+    ScheduledFlow scheduledFlow() {
+        return session != null ? session.flow() : uploadFlow();
+    }
+
     InetAddress clientInetAddress() {
         return clientAddress == null ? null : clientAddress.getAddress();
     }
@@ -329,7 +378,8 @@ final class Connection implements IoHandler, Handshake.Owner {
     @Override
     public String toString() {
         return "flow " + id + "[" + Formats.endpoint(clientAddress) + " ⇄ "
-                + (tunnel != null ? tunnel.upstreamText() : handshake.target() != null
+                + (tunnel != null ? tunnel.upstreamText() : session != null ? session.toString()
+                        : handshake.target() != null
                         ? handshake.target().authority() : "?") + "]";
     }
 }

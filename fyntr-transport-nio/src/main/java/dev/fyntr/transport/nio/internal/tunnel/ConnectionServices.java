@@ -2,6 +2,7 @@ package dev.fyntr.transport.nio.internal.tunnel;
 
 import dev.fyntr.api.spi.Scheduler;
 import dev.fyntr.transport.nio.internal.access.AccessLog;
+import dev.fyntr.transport.nio.internal.forward.ForwardServices;
 import dev.fyntr.transport.nio.internal.handshake.HandshakeServices;
 import dev.fyntr.transport.nio.internal.loop.LoopContext;
 import dev.fyntr.transport.nio.internal.metrics.Timings;
@@ -12,7 +13,7 @@ import java.util.function.Supplier;
 
 /**
  * What every connection of one proxy shares: loop, counters, handshake services, scheduler, shaping, limits, the SNI
- * check.
+ * check, and the plain-HTTP side's services (its pool of idle upstream connections).
  */
 public final class ConnectionServices {
 
@@ -25,6 +26,7 @@ public final class ConnectionServices {
     final WaterMarks waterMarks;
     final Duration idleTimeout;
     final SniPolicy sni;
+    final ForwardServices forward;
     final Timings timings;
     final AccessLog accessLog;
 
@@ -51,6 +53,40 @@ public final class ConnectionServices {
         this.waterMarks = WaterMarks.ofQueueBound(maxQueuedBytesPerFlow);
         this.idleTimeout = idleTimeout;
         this.sni = sni;
+        this.forward = new ForwardServices(loop, handshakes, this.scheduler, new ForwardServices.Counts() {
+            @Override
+            public void upstream(int bytes) {
+                counters.bytesUpstream += bytes;
+            }
+
+            @Override
+            public void downstream(int bytes) {
+                counters.bytesDownstream += bytes;
+            }
+
+            @Override
+            public void queued(long delta) {
+                counters.queuedBytes += delta;
+            }
+
+            @Override
+            public void rejected(int status) {
+                counters.rejected(status);
+            }
+
+            @Override
+            public int activeFlows() {
+                return counters.openTunnels;
+            }
+
+            @Override
+            public void backlogged(boolean sparse) {
+                counters.flowsBacklogged++;
+                if (sparse) {
+                    counters.sparseWakeups++; // the service round looks for these between its writes
+                }
+            }
+        }, downloads, maxQueuedBytesPerFlow, idleTimeout, accessLog);
         this.timings = timings;
         this.accessLog = accessLog;
     }

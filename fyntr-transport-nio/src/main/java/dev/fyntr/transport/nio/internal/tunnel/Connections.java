@@ -1,6 +1,7 @@
 package dev.fyntr.transport.nio.internal.tunnel;
 
 import dev.fyntr.transport.nio.ProxyDefaults;
+import dev.fyntr.transport.nio.internal.forward.ScheduledFlow;
 import dev.fyntr.transport.nio.internal.handshake.FrontEnd;
 import dev.fyntr.transport.nio.internal.loop.LoopContext;
 import dev.fyntr.transport.nio.internal.loop.LoopTimer;
@@ -59,7 +60,7 @@ public final class Connections {
         this.maxPerClient = maxPerClient;
         services.scheduler.flows(each -> {
             for (Connection c : open) {
-                UploadFlow flow = c.uploadFlow();
+                ScheduledFlow flow = c.scheduledFlow();
                 if (flow != null) {
                     each.accept(flow);
                 }
@@ -135,7 +136,10 @@ public final class Connections {
         return services.counters.open();
     }
 
-    /** Stops accepting and ends handshakes now; tunnels get {@code graceNanos} to finish. */
+    /**
+     * Stops accepting and ends handshakes and idle keep-alive connections now; tunnels and plain-HTTP requests in
+     * flight get {@code graceNanos} to finish.
+     */
     public void beginShutdown(long graceNanos) {
         assert loop.inLoop();
         if (shuttingDown) {
@@ -148,8 +152,9 @@ public final class Connections {
         for (Acceptor a : acceptors) {
             a.close();
         }
+        services.forward.closeIdleUpstreams(); // idle pooled upstreams close at once; in-flight ones at their end
         for (Connection c : new ArrayList<>(open)) {
-            if (!c.isEstablished()) {
+            if (!c.isEstablished() || c.isBetweenRequests()) {
                 c.close("proxy shutting down");
             }
         }
@@ -177,6 +182,7 @@ public final class Connections {
 
     /** The loop is ending: closes every connection and listener. */
     public void closeAll() {
+        services.forward.closeIdleUpstreams();
         for (Connection c : new ArrayList<>(open)) {
             try {
                 c.close("proxy shut down");

@@ -2,6 +2,7 @@ package dev.fyntr.transport.nio.internal.tunnel;
 
 import dev.fyntr.api.spi.Flow;
 import dev.fyntr.api.spi.Scheduler;
+import dev.fyntr.transport.nio.internal.forward.ScheduledFlow;
 import dev.fyntr.transport.nio.internal.net.LogHandoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,7 @@ final class GuardedScheduler implements Scheduler {
     private final String fallbackName;
     private Scheduler delegate;
     private String name;
-    private Consumer<Consumer<UploadFlow>> flows = each -> { };
+    private Consumer<Consumer<ScheduledFlow>> flows = each -> { };
     private long replacements;
 
     /**
@@ -37,8 +38,8 @@ final class GuardedScheduler implements Scheduler {
         this.fallbackName = fallbackName;
     }
 
-    /** How to visit every open upload flow, for a switch; set once the connection registry exists. */
-    void flows(Consumer<Consumer<UploadFlow>> flows) {
+    /** How to visit every open flow (tunnel uploads, plain request bodies), for a switch; set once the connection registry exists. */
+    void flows(Consumer<Consumer<ScheduledFlow>> flows) {
         this.flows = flows;
     }
 

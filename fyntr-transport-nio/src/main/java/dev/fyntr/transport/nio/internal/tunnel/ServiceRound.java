@@ -2,6 +2,7 @@ package dev.fyntr.transport.nio.internal.tunnel;
 
 import dev.fyntr.api.spi.Flow;
 import dev.fyntr.api.spi.Scheduler;
+import dev.fyntr.transport.nio.internal.forward.ScheduledFlow;
 import dev.fyntr.transport.nio.internal.loop.EventLoop;
 import dev.fyntr.transport.nio.internal.net.LogHandoff;
 import dev.fyntr.transport.nio.internal.net.RateLimitedLog;
@@ -19,8 +20,8 @@ import java.util.ArrayList;
  * asked only while tokens remain). Event-loop thread only.
  *
  * <p>A round has two phases. First the scheduler decides, chunk by chunk as ever, and each chunk it grants is
- * <em>staged</em> in its flow ({@link UploadFlow#stage}). Then each flow that got chunks writes them all with one
- * gathering write ({@link UploadFlow#flushStaged}): a flow's whole share costs one system call instead of one per
+ * <em>staged</em> in its flow ({@link ScheduledFlow#stage}: a tunnel's upload or a plain request's body). Then each
+ * flow that got chunks writes them all with one gathering write ({@link ScheduledFlow#flushStaged}): a flow's whole share costs one system call instead of one per
  * 16 KiB chunk, which on loopback is most of the relay's cost (docs/benchmarks.md, "Where the time goes").
  *
  * <p>A large round must not make an interactive flow wait for all of it: between two flows' writes the round
@@ -54,9 +55,9 @@ public final class ServiceRound implements EventLoop.Duty {
     private final Counters counters;
     private final Runnable pollReady;
     /** Flows with staged chunks, in the order the scheduler first granted them; reused every round. */
-    private final ArrayList<UploadFlow> toWrite = new ArrayList<>(64);
+    private final ArrayList<ScheduledFlow> toWrite = new ArrayList<>(64);
     /** The same for sparse flows served between two writes. */
-    private final ArrayList<UploadFlow> urgent = new ArrayList<>(8);
+    private final ArrayList<ScheduledFlow> urgent = new ArrayList<>(8);
     /** Bytes granted by the last {@link #stage} call. */
     private int granted;
     /** What is left of this round's reserve for sparse flows. */
@@ -98,7 +99,7 @@ public final class ServiceRound implements EventLoop.Duty {
      * flow that got some in {@code into}. With {@code sparseOnly}, stops at the first flow already listed for this
      * round: the point is to serve flows that just woke up, not to give bulk flows more.
      */
-    private RoundEnd stage(int budget, ArrayList<UploadFlow> into, boolean sparseOnly) {
+    private RoundEnd stage(int budget, ArrayList<ScheduledFlow> into, boolean sparseOnly) {
         granted = 0;
         for (int pass = 0; pass < MAX_PASSES; pass++) {
             if (budget - granted <= 0) {
@@ -108,7 +109,7 @@ public final class ServiceRound implements EventLoop.Duty {
             if (flow == null) {
                 return RoundEnd.DRAINED;
             }
-            if (!(flow instanceof UploadFlow upstream)) {
+            if (!(flow instanceof ScheduledFlow upstream)) { // a tunnel's upload or a plain request's body
                 String which = String.valueOf(flow);
                 SCHEDULER_BUGS.warn(() -> "scheduler " + schedulerName + " returned a flow it was never given: " + which);
                 return RoundEnd.STOPPED;
@@ -144,7 +145,7 @@ public final class ServiceRound implements EventLoop.Duty {
      * Writes each listed flow's staged chunks; with {@code servingSparse}, serves woken sparse flows between two
      * writes. Every listed flow is written (or reset) whatever happens, so none keeps staged chunks.
      */
-    private long write(ArrayList<UploadFlow> flows, boolean servingSparse) {
+    private long write(ArrayList<ScheduledFlow> flows, boolean servingSparse) {
         long written = 0;
         int i = 0;
         try {
@@ -175,7 +176,7 @@ public final class ServiceRound implements EventLoop.Duty {
         return write(urgent, false);
     }
 
-    private long flush(UploadFlow flow) {
+    private long flush(ScheduledFlow flow) {
         try {
             return flow.flushStaged();
         } catch (RuntimeException e) {
@@ -184,7 +185,7 @@ public final class ServiceRound implements EventLoop.Duty {
         }
     }
 
-    private void fail(UploadFlow flow, RuntimeException e) {
+    private void fail(ScheduledFlow flow, RuntimeException e) {
         if (WRITE_FAILURES.admit()) {
             String which = flow.toString();
             String note = WRITE_FAILURES.takeSuppressed();

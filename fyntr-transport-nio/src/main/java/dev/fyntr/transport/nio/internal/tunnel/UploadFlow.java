@@ -5,6 +5,7 @@ import dev.fyntr.api.spi.EmaChunkStats;
 import dev.fyntr.api.spi.Flow;
 import dev.fyntr.api.spi.FlowInfo;
 import dev.fyntr.api.spi.Scheduler;
+import dev.fyntr.transport.nio.internal.forward.ScheduledFlow;
 import dev.fyntr.transport.nio.internal.loop.BufferPool;
 import dev.fyntr.transport.nio.internal.loop.LoopContext;
 import dev.fyntr.transport.nio.internal.metrics.ChunkClock;
@@ -36,7 +37,7 @@ import java.nio.channels.SocketChannel;
  * comes, at the latest, with the chunk that ends the ClientHello, the record budget or the client's EOF, in the same
  * call that queued that chunk: the scheduler never writes a chunk before the verdict on it.
  */
-final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
+final class UploadFlow implements ScheduledFlow, BufferPool.MemoryWaiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadFlow.class);
     private static final RateLimitedLog NOT_ELIGIBLE = RateLimitedLog.warnings(LOG);
@@ -351,7 +352,8 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
      *
      * @return the bytes granted, 0 if none could be (then the scheduler has been told)
      */
-    int stage(int maxBytes) {
+    @Override
+    public int stage(int maxBytes) {
         if (!eligible || upstreamBlocked || held || tunnel.isReleased() || !queue.hasUnstaged()) {
             // The scheduler returned a flow that is not eligible: a scheduler bug. Resync it.
             NOT_ELIGIBLE.warn(() -> "flow " + id + ": scheduler " + schedulerName + " returned a flow that is not "
@@ -370,7 +372,8 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
     }
 
     /** Whether the service round has listed this flow for a write this round. */
-    boolean listedForWrite() {
+    @Override
+    public boolean listedForWrite() {
         return awaitingWrite;
     }
 
@@ -379,7 +382,8 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
      *
      * @return whether it was not listed yet (the caller lists it)
      */
-    boolean listForWrite() {
+    @Override
+    public boolean listForWrite() {
         if (awaitingWrite) {
             return false;
         }
@@ -392,7 +396,8 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
      * {@code OP_WRITE}: the scheduler hears that the flow is blocked (and first that it is backlogged again, if its
      * whole queue had been granted). Returns the bytes written.
      */
-    long flushStaged() {
+    @Override
+    public long flushStaged() {
         awaitingWrite = false;
         if (tunnel.isReleased() || !queue.hasStaged()) {
             return 0;
@@ -503,7 +508,8 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
     }
 
     /** The scheduler was replaced ({@link GuardedScheduler}): forget its state, and rejoin if eligible. */
-    void rejoin(Scheduler replacement) {
+    @Override
+    public void rejoin(Scheduler replacement) {
         schedulerState = null;
         if (eligible) {
             replacement.onBacklogged(this);
@@ -511,7 +517,8 @@ final class UploadFlow implements Flow, BufferPool.MemoryWaiter {
     }
 
     /** For the service round: a failure while serving this flow resets its tunnel. */
-    void reset(String reason) {
+    @Override
+    public void reset(String reason) {
         tunnel.reset(reason);
     }
 

@@ -42,4 +42,13 @@ class AccessLogTest {
         assertEquals("kind=socks5 client=[0:0:0:0:0:0:0:1]:8443 target=[::1]:8443 resolved=[0:0:0:0:0:0:0:1]:8443 "
                 + "status=502 error=connection_refused up=0 down=0 duration_ms=3 close=rejected", line);
     }
+
+    @Test
+    void shouldPutThePlainHttpMethodAfterTheKindAndKeepTheOtherKeysInOrder() throws Exception {
+        InetSocketAddress client = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 51512);
+        InetSocketAddress resolved = new InetSocketAddress(InetAddress.getByName("192.0.2.7"), 80);
+        assertEquals("kind=http method=GET client=127.0.0.1:51512 target=example.com:80 resolved=192.0.2.7:80 "
+                        + "status=200 error=- up=112 down=1591 duration_ms=41 close=-",
+                AccessLog.line("http", "GET", client, "example.com:80", resolved, 200, null, 112, 1591, 41, null));
+    }
 }

@@ -1,5 +1,6 @@
 package dev.fyntr.transport.nio.internal.handshake.http;
 
+import dev.fyntr.transport.nio.internal.handshake.PlainRequest;
 import dev.fyntr.transport.nio.internal.net.ConnectTarget;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailure;
 import dev.fyntr.transport.nio.internal.net.HandshakeFailureException;
@@ -38,6 +39,12 @@ import java.util.Map;
  *     empty or non-token name, whitespace before the colon, or a control character in the value → 400.</li>
  * </ol>
  * Line limits count bytes without the terminator; the head limit counts every byte, terminators included.
+ *
+ * <p>With plain-HTTP forwarding ({@link Mode#CONNECT_OR_PLAIN}, {@link Mode#PLAIN_ONLY}; docs/plain-http.md), a method
+ * other than CONNECT takes an absolute-form target ({@link AbsoluteTarget}), and when the head ends the framing is
+ * checked against request smuggling: {@code Content-Length} with {@code Transfer-Encoding}, differing or malformed
+ * {@code Content-Length}s, {@code Transfer-Encoding} in HTTP/1.0 → 400; a transfer coding other than
+ * {@code chunked} or a WebSocket {@code Upgrade} → 501. The result is {@link #plainRequest()}.
  */
 public final class RequestHeadParser {
 
@@ -56,12 +63,26 @@ public final class RequestHeadParser {
     public static final int DEFAULT_MAX_HEAD_BYTES = 32768;
     public static final int DEFAULT_MAX_HEADER_LINES = 100;
 
+    /** Which request lines are accepted. */
+    public enum Mode {
+        /** CONNECT only; any other method is 405 (plain-HTTP forwarding off). */
+        CONNECT_ONLY,
+        /** CONNECT, or any other method with an absolute-form {@code http://} URI: a connection's first request. */
+        CONNECT_OR_PLAIN,
+        /** Absolute-form requests only: the later requests of a plain-HTTP connection (CONNECT → 405). */
+        PLAIN_ONLY
+    }
+
     private enum State { REQUEST_LINE, HEADERS, COMPLETE, FAILED }
+
+    /** Longest Content-Length accepted: 18 digits cannot overflow a long. */
+    private static final int MAX_LENGTH_DIGITS = 18;
 
     private final int maxRequestLineBytes;
     private final int maxHeaderLineBytes;
     private final int maxHeadBytes;
     private final int maxHeaderLines;
+    private final Mode mode;
 
     /** The line so far; starts small and grows only for long lines, so that a handshake costs little heap. */
     private byte[] line;
@@ -74,13 +95,20 @@ public final class RequestHeadParser {
     private String method;
     private String version;
     private ConnectTarget target;
+    private AbsoluteTarget absolute;
+    private PlainRequest plainRequest;
     private final List<Map.Entry<String, String>> headers = new ArrayList<>();
     private HandshakeFailure failure;
 
     /** A parser with the default limits: 8 KiB lines, 32 KiB head, 100 header lines. */
     public RequestHeadParser() {
+        this(Mode.CONNECT_ONLY);
+    }
+
+    /** A parser with the default limits that accepts the request lines of {@code mode}. */
+    public RequestHeadParser(Mode mode) {
         this(DEFAULT_MAX_REQUEST_LINE_BYTES, DEFAULT_MAX_HEADER_LINE_BYTES, DEFAULT_MAX_HEAD_BYTES,
-                DEFAULT_MAX_HEADER_LINES);
+                DEFAULT_MAX_HEADER_LINES, mode);
     }
 
     /**
@@ -90,6 +118,13 @@ public final class RequestHeadParser {
      * @param maxHeaderLines      most header lines (else 431)
      */
     public RequestHeadParser(int maxRequestLineBytes, int maxHeaderLineBytes, int maxHeadBytes, int maxHeaderLines) {
+        this(maxRequestLineBytes, maxHeaderLineBytes, maxHeadBytes, maxHeaderLines, Mode.CONNECT_ONLY);
+    }
+
+    /** As {@link #RequestHeadParser(int, int, int, int)}, accepting the request lines of {@code mode}. */
+    public RequestHeadParser(int maxRequestLineBytes, int maxHeaderLineBytes, int maxHeadBytes, int maxHeaderLines,
+                             Mode mode) {
+        this.mode = mode;
         if (maxRequestLineBytes < 16 || maxHeaderLineBytes < 1 || maxHeadBytes < maxRequestLineBytes
                 || maxHeaderLines < 0) {
             throw new IllegalArgumentException("bad limits: request line " + maxRequestLineBytes + ", header line "
@@ -183,6 +218,10 @@ public final class RequestHeadParser {
             return;
         }
         if (length == 0) {
+            if (absolute != null) {
+                finishPlain();
+                return;
+            }
             state = State.COMPLETE;
             return;
         }
@@ -218,8 +257,17 @@ public final class RequestHeadParser {
             fail(HandshakeFailure.badRequest("malformed method " + LogSafe.quote(m, 32)));
             return;
         }
-        if (!m.equals("CONNECT")) {
-            fail(HandshakeFailure.methodNotAllowed(m));
+        boolean connect = m.equals("CONNECT");
+        if (!connect && mode == Mode.CONNECT_ONLY) {
+            boolean absolute = sp2 - sp1 > 7 && new String(line, sp1 + 1, 7, StandardCharsets.ISO_8859_1)
+                    .equalsIgnoreCase("http://");
+            fail(absolute ? HandshakeFailure.plainHttpOff(m) : HandshakeFailure.methodNotAllowed(m));
+            return;
+        }
+        if (connect && mode == Mode.PLAIN_ONLY) {
+            fail(new HandshakeFailure(405, "http_request_denied", "CONNECT must be the first request on a"
+                    + " connection; open a new connection for it", List.of("Allow: GET, HEAD, POST, PUT, DELETE,"
+                    + " OPTIONS, PATCH")));
             return;
         }
         String t;
@@ -234,7 +282,12 @@ public final class RequestHeadParser {
             return;
         }
         try {
-            target = ConnectTarget.parse(t);
+            if (connect) {
+                target = ConnectTarget.parse(t);
+            } else {
+                absolute = AbsoluteTarget.parse(t);
+                target = absolute.target();
+            }
         } catch (HandshakeFailureException e) {
             fail(e.failure());
             return;
@@ -285,6 +338,90 @@ public final class RequestHeadParser {
         headers.add(Map.entry(name, value));
     }
 
+    /** The end of a plain request's head: the framing checks against smuggling, then the {@link PlainRequest}. */
+    private void finishPlain() {
+        long length = -1;
+        StringBuilder codings = null;
+        boolean close = false;
+        for (Map.Entry<String, String> h : headers) {
+            String name = h.getKey();
+            String value = h.getValue();
+            switch (name) {
+                case "content-length" -> {
+                    for (String part : value.split(",", -1)) {
+                        long n = parseLength(part.strip());
+                        if (n < 0) {
+                            fail(HandshakeFailure.badRequest("malformed Content-Length " + LogSafe.quote(value, 40)
+                                    + "; expected a decimal number of bytes"));
+                            return;
+                        }
+                        if (length >= 0 && n != length) {
+                            fail(HandshakeFailure.badRequest("two different Content-Length values (" + length
+                                    + " and " + n + "): the request is ambiguous"));
+                            return;
+                        }
+                        length = n;
+                    }
+                }
+                case "transfer-encoding" -> {
+                    codings = codings == null ? new StringBuilder() : codings.append(',');
+                    codings.append(value);
+                }
+                case "connection" -> {
+                    for (String token : value.split(",")) {
+                        String tk = token.strip().toLowerCase(Locale.ROOT);
+                        close |= tk.equals("close");
+                    }
+                }
+                case "upgrade" -> {
+                    if (value.toLowerCase(Locale.ROOT).contains("websocket")) {
+                        fail(HandshakeFailure.notImplemented("WebSocket over plain HTTP is not relayed; use wss://"
+                                + " (through CONNECT) instead"));
+                        return;
+                    }
+                }
+                default -> { }
+            }
+        }
+        boolean chunked = false;
+        if (codings != null) {
+            if (version.equals("HTTP/1.0")) {
+                fail(HandshakeFailure.badRequest("Transfer-Encoding is not allowed in an HTTP/1.0 request"));
+                return;
+            }
+            if (length >= 0) {
+                fail(HandshakeFailure.badRequest("both Content-Length and Transfer-Encoding: the request is"
+                        + " ambiguous (request smuggling); send one of them"));
+                return;
+            }
+            String[] list = codings.toString().split(",");
+            if (list.length != 1 || !list[0].strip().equalsIgnoreCase("chunked")) {
+                fail(HandshakeFailure.notImplemented("transfer coding " + LogSafe.quote(codings, 60)
+                        + " is not supported; only Transfer-Encoding: chunked is forwarded"));
+                return;
+            }
+            chunked = true;
+        }
+        // HTTP/1.0 keep-alive ("Connection: keep-alive") is not offered: such a connection ends after its response.
+        boolean keepAlive = version.equals("HTTP/1.1") && !close;
+        plainRequest = new PlainRequest(method, target, absolute.originForm(), absolute.hostHeader(), version,
+                headers, length, chunked, keepAlive);
+        state = State.COMPLETE;
+    }
+
+    /** A Content-Length value: 1 to {@value #MAX_LENGTH_DIGITS} ASCII digits, else -1. */
+    private static long parseLength(String s) {
+        if (s.isEmpty() || s.length() > MAX_LENGTH_DIGITS) {
+            return -1;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!isDigit(s.charAt(i))) {
+                return -1;
+            }
+        }
+        return Long.parseLong(s);
+    }
+
     private void fail(HandshakeFailure f) {
         failure = f;
         state = State.FAILED;
@@ -312,7 +449,7 @@ public final class RequestHeadParser {
         return version;
     }
 
-    /** Always {@code CONNECT}; only after {@link Result#COMPLETE}. */
+    /** {@code CONNECT}, or a plain request's method; only after {@link Result#COMPLETE}. */
     public String method() {
         requireComplete();
         return method;
@@ -336,6 +473,12 @@ public final class RequestHeadParser {
             }
         }
         return null;
+    }
+
+    /** The plain-HTTP request, or {@code null} for a CONNECT; only after {@link Result#COMPLETE}. */
+    public PlainRequest plainRequest() {
+        requireComplete();
+        return plainRequest;
     }
 
     /**
