@@ -77,8 +77,9 @@ public interface FyntrProxy extends AutoCloseable {
     }
 
     /**
-     * Changes the client→upstream cap (see {@link FyntrProxyBuilder#maxRate(long)}) from the event loop's next
-     * turn; 0 = unlimited. Returns at once.
+     * Changes the client→upstream cap (see {@link FyntrProxyBuilder#maxRate(long)}); 0 = unlimited. The event loop
+     * makes the change; this returns once it is in force (or the proxy has stopped), within milliseconds unless
+     * the loop is stuck, in which case it throws {@code IllegalStateException} after 5 s.
      *
      * @throws IllegalArgumentException if the rate is out of range (the message says the range)
      */
@@ -89,7 +90,8 @@ public interface FyntrProxy extends AutoCloseable {
 
     /**
      * Changes the connect-rate cap ({@link FyntrProxyBuilder#maxConnectRate}); 0 = unlimited, which also starts
-     * every waiting request. Returns at once.
+     * every waiting request. Returns once the change is in force, as {@link #maxRate(long)} does, so that it
+     * applies to every request that arrives afterwards.
      */
     void maxConnectRate(double connectsPerSecond);
 

@@ -323,6 +323,35 @@ public final class FyntrProxyImpl implements FyntrProxy {
         }
     }
 
+    /**
+     * Runs a settings change on the loop and returns once it is in force, so that it holds for every request that
+     * arrives after the caller's call returned (a change merely queued could lose the race with a connection the
+     * caller opens next). Returns at once on the loop thread itself, and when the loop has ended.
+     */
+    private void applyOnLoop(Runnable change) {
+        if (loop.inLoop()) {
+            change.run();
+            return;
+        }
+        CompletableFuture<Void> applied = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                change.run();
+            } finally {
+                applied.complete(null);
+            }
+        });
+        try {
+            CompletableFuture.anyOf(applied, loop.terminated()).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // The loop failed before it got to the change: there is nothing left to change.
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the event loop did not apply the change within 5 s", e);
+        }
+    }
+
     /** The access log, for tests that tap its lines. */
     public AccessLog accessLog() {
         return accessLog;
@@ -332,21 +361,21 @@ public final class FyntrProxyImpl implements FyntrProxy {
     public void maxRate(long bytesPerSecond) {
         ShapingConfig.checkBytesPerSecond("maxRate", bytesPerSecond);
         LOG.info("upload rate limit set to {}", ShapingConfig.bytes(bytesPerSecond));
-        loop.execute(() -> shaping.upload.rate(bytesPerSecond, System.nanoTime()));
+        applyOnLoop(() -> shaping.upload.rate(bytesPerSecond, System.nanoTime()));
     }
 
     @Override
     public void maxDownloadRate(long bytesPerSecond) {
         ShapingConfig.checkBytesPerSecond("maxDownloadRate", bytesPerSecond);
         LOG.info("download rate limit set to {}", ShapingConfig.bytes(bytesPerSecond));
-        loop.execute(() -> shaping.download.rate(bytesPerSecond, System.nanoTime()));
+        applyOnLoop(() -> shaping.download.rate(bytesPerSecond, System.nanoTime()));
     }
 
     @Override
     public void maxConnectRate(double connectsPerSecond) {
         ShapingConfig.checkConnectsPerSecond(connectsPerSecond);
         LOG.info("connect rate limit set to {}", ShapingConfig.connects(connectsPerSecond));
-        loop.execute(() -> shaping.connects.rate(connectsPerSecond, System.nanoTime()));
+        applyOnLoop(() -> shaping.connects.rate(connectsPerSecond, System.nanoTime()));
     }
 
     @Override

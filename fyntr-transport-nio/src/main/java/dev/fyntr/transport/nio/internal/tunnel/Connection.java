@@ -78,10 +78,14 @@ final class Connection implements IoHandler, Handshake.Owner, PlainHttpSession.O
 
     // ---- life cycle -------------------------------------------------------------------------------------
 
-    /** Starts reading the request head. */
+    /** Starts reading the request head; a client that fails at once is closed as a failed read would close it. */
     void startHandshake() {
         services.counters.openHandshakes++;
-        handshake.start();
+        try {
+            handshake.start();
+        } catch (IOException | RuntimeException e) {
+            fail("client", e);
+        }
     }
 
     /** Whether this connection was counted against its client's share (it was not refused at admission). */
