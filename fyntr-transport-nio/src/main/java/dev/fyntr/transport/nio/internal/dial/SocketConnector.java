@@ -9,7 +9,10 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
-/** {@link Connector} on real sockets: a non-blocking connect, finished when the loop's selector says so. */
+/**
+ * {@link Connector} on real sockets: a non-blocking connect, finished at once when the peer answered within the call
+ * (loopback), otherwise when the loop's selector says so.
+ */
 public final class SocketConnector implements Connector {
 
     private static final Pending DONE = () -> { };
@@ -27,7 +30,9 @@ public final class SocketConnector implements Connector {
             channel = SocketChannel.open();
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            if (channel.connect(address)) {
+            // On loopback and in the same host the handshake is over by the time connect() returns "in progress";
+            // asking once more costs one system call and saves the loop turn that OP_CONNECT would take.
+            if (channel.connect(address) || channel.finishConnect()) {
                 callback.connected(channel);
                 return DONE;
             }
