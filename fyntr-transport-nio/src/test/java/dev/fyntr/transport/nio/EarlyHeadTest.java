@@ -33,14 +33,13 @@ class EarlyHeadTest {
     final Closer closer = new Closer();
 
     /** The built-in DRR, whose callbacks hold the loop thread once {@link #arm()} was called, until released. */
-    static final class Holding implements Scheduler {
-        final Scheduler drr;
+    static final class Holding extends ForwardingScheduler {
         final AtomicBoolean armed = new AtomicBoolean();
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch released = new CountDownLatch(1);
 
         Holding(Scheduler drr) {
-            this.drr = drr;
+            super(drr);
         }
 
         void arm() {
@@ -65,33 +64,13 @@ class EarlyHeadTest {
         @Override
         public void onBacklogged(Flow flow) {
             holdIfArmed();
-            drr.onBacklogged(flow);
-        }
-
-        @Override
-        public void onIdle(Flow flow) {
-            drr.onIdle(flow);
-        }
-
-        @Override
-        public void onBlocked(Flow flow) {
-            drr.onBlocked(flow);
-        }
-
-        @Override
-        public void onClosed(Flow flow) {
-            drr.onClosed(flow);
+            super.onBacklogged(flow);
         }
 
         @Override
         public Flow next() {
             holdIfArmed();
-            return drr.next();
-        }
-
-        @Override
-        public void onSent(Flow flow, int bytes) {
-            drr.onSent(flow, bytes);
+            return super.next();
         }
     }
 

@@ -54,24 +54,14 @@ class FlowInfoEndToEndTest {
         public Scheduler create(SchedulerConfig c) {
             config = c;
             Scheduler inner = drr.create(c);
-            return new Scheduler() {
+            return new ForwardingScheduler(inner) {
                 @Override
                 public void onBacklogged(Flow flow) {
                     FlowInfo info = flow.info();
                     if (!seen.contains(info)) {
                         seen.add(info);
                     }
-                    inner.onBacklogged(flow);
-                }
-
-                @Override
-                public void onIdle(Flow flow) {
-                    inner.onIdle(flow);
-                }
-
-                @Override
-                public void onBlocked(Flow flow) {
-                    inner.onBlocked(flow);
+                    super.onBacklogged(flow);
                 }
 
                 @Override
@@ -79,17 +69,7 @@ class FlowInfoEndToEndTest {
                     if (!seen.contains(flow.info())) {
                         changed.add(flow.info().toString());
                     }
-                    inner.onClosed(flow);
-                }
-
-                @Override
-                public Flow next() {
-                    return inner.next();
-                }
-
-                @Override
-                public void onSent(Flow flow, int bytes) {
-                    inner.onSent(flow, bytes);
+                    super.onClosed(flow);
                 }
             };
         }

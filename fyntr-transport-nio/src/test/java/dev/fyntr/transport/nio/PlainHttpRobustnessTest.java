@@ -107,33 +107,13 @@ class PlainHttpRobustnessTest {
         @Override
         public Scheduler create(SchedulerConfig config) {
             Scheduler drr = Schedulers.provider("drr").create(config);
-            return new Scheduler() {
-                @Override
-                public void onBacklogged(Flow flow) {
-                    drr.onBacklogged(flow);
-                }
-
-                @Override
-                public void onIdle(Flow flow) {
-                    drr.onIdle(flow);
-                }
-
-                @Override
-                public void onBlocked(Flow flow) {
-                    drr.onBlocked(flow);
-                }
-
+            return new ForwardingScheduler(drr) {
                 @Override
                 public void onClosed(Flow flow) {
                     if (flow.toString().endsWith("request body")) {
                         bodyFlows.incrementAndGet();
                     }
-                    drr.onClosed(flow);
-                }
-
-                @Override
-                public Flow next() {
-                    return drr.next();
+                    super.onClosed(flow);
                 }
 
                 @Override
@@ -141,7 +121,7 @@ class PlainHttpRobustnessTest {
                     if (flow.toString().endsWith("request body")) {
                         bodyBytes.addAndGet(bytes);
                     }
-                    drr.onSent(flow, bytes);
+                    super.onSent(flow, bytes);
                 }
             };
         }

@@ -43,13 +43,12 @@ class PluginFailureTest {
     final Closer closer = new Closer();
 
     /** DRR that throws from the first call of one method; counts every call. */
-    static final class Throwing implements Scheduler {
-        final Scheduler drr;
+    static final class Throwing extends ForwardingScheduler {
         final String failing;
         final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
 
         Throwing(Scheduler drr, String failing) {
-            this.drr = drr;
+            super(drr);
             this.failing = failing;
         }
 
@@ -63,37 +62,37 @@ class PluginFailureTest {
         @Override
         public void onBacklogged(Flow flow) {
             call("onBacklogged");
-            drr.onBacklogged(flow);
+            super.onBacklogged(flow);
         }
 
         @Override
         public void onIdle(Flow flow) {
             call("onIdle");
-            drr.onIdle(flow);
+            super.onIdle(flow);
         }
 
         @Override
         public void onBlocked(Flow flow) {
             call("onBlocked");
-            drr.onBlocked(flow);
+            super.onBlocked(flow);
         }
 
         @Override
         public void onClosed(Flow flow) {
             call("onClosed");
-            drr.onClosed(flow);
+            super.onClosed(flow);
         }
 
         @Override
         public Flow next() {
             call("next");
-            return drr.next();
+            return super.next();
         }
 
         @Override
         public void onSent(Flow flow, int bytes) {
             call("onSent");
-            drr.onSent(flow, bytes);
+            super.onSent(flow, bytes);
         }
 
         int count(String method) {
