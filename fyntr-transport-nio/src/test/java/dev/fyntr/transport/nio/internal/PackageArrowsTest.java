@@ -50,9 +50,10 @@ class PackageArrowsTest {
             Map.entry("jmx", Set.of()),
             // forward: plain-HTTP forwarding, a third thing a connection can become; it parses later requests with
             // handshake.http's parser, dials through handshake, checks later requests' credentials with auth, and
-            // writes its access lines through access; the tunnel (which owns connections) uses it.
+            // writes its access lines through access and its bodies' queueing delays to metrics; the tunnel (which
+            // owns connections) uses it.
             Map.entry("forward", Set.of("handshake", "handshake.http", "dial", "shaping", "loop", "policy", "threat",
-                    "auth", "access", "net")),
+                    "auth", "access", "metrics", "net")),
             Map.entry("tunnel", Set.of("forward", "handshake", "dial", "shaping", "loop", "policy", "threat", "net",
                     "metrics", "access")),
             Map.entry("", Set.of("tunnel", "forward", "handshake", "handshake.http", "handshake.socks", "dial",

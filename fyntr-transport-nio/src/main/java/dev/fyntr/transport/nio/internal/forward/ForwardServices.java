@@ -4,6 +4,7 @@ import dev.fyntr.api.spi.Scheduler;
 import dev.fyntr.transport.nio.internal.access.AccessLog;
 import dev.fyntr.transport.nio.internal.handshake.HandshakeServices;
 import dev.fyntr.transport.nio.internal.loop.LoopContext;
+import dev.fyntr.transport.nio.internal.metrics.Timings;
 import dev.fyntr.transport.nio.internal.shaping.DownloadShaper;
 
 import java.time.Duration;
@@ -48,16 +49,18 @@ public final class ForwardServices {
     final Duration idleTimeout;
     final UpstreamPool<Upstream> pool;
     final AccessLog accessLog;
+    final Timings timings;
 
     /**
      * @param scheduler      the proxy's scheduler, already guarded against plug-in failures
      * @param maxQueuedBytes bound of one request body's queue, as for a tunnel's upload
      * @param idleTimeout    an exchange with no bytes either way for this long ends; zero = never
      * @param accessLog      where each request's line goes ({@code kind=http})
+     * @param timings        the histograms; request bodies report each chunk's queueing delay, as tunnels do
      */
     public ForwardServices(LoopContext loop, HandshakeServices handshakes, Scheduler scheduler, Counts counts,
                            DownloadShaper downloads, int maxQueuedBytes, Duration idleTimeout,
-                           AccessLog accessLog) {
+                           AccessLog accessLog, Timings timings) {
         this.loop = loop;
         this.handshakes = handshakes;
         this.scheduler = scheduler;
@@ -67,6 +70,7 @@ public final class ForwardServices {
         this.idleTimeout = idleTimeout;
         this.pool = new UpstreamPool<>(loop);
         this.accessLog = accessLog;
+        this.timings = timings;
     }
 
     /** Shutdown: closes the idle upstream connections now, and any that would become idle later. */

@@ -5,12 +5,15 @@ import dev.fyntr.api.spi.EmaChunkStats;
 import dev.fyntr.api.spi.FlowInfo;
 import dev.fyntr.api.spi.Scheduler;
 import dev.fyntr.transport.nio.internal.loop.BufferPool;
+import dev.fyntr.transport.nio.internal.loop.ChunkQueue;
+import dev.fyntr.transport.nio.internal.loop.LoopContext;
+import dev.fyntr.transport.nio.internal.metrics.ChunkClock;
+import dev.fyntr.transport.nio.internal.metrics.Timings;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 
 /**
  * The body of one plain-HTTP request on its way upstream, and the scheduler's {@link ScheduledFlow} for it: client
@@ -22,8 +25,9 @@ import java.util.ArrayDeque;
  * <p>The scheduler hears the same transitions as for a tunnel: {@code onBacklogged} when a chunk is queued and the
  * upstream is writable, {@code onSent} as each chunk is granted ({@link #stage}), {@code onIdle} when every queued
  * chunk is granted, {@code onBlocked} when a write falls short, {@code onClosed} when the body is over or the
- * exchange ends. Granted chunks wait in {@code granted} until the service round's write phase
- * ({@link #flushStaged}) writes them all with one gathering write.
+ * exchange ends. Granted chunks stay staged in a {@link ChunkQueue}, as a tunnel upload's do, until the round's write
+ * phase ({@link #flushStaged}) writes them all with one gathering write; each chunk's queueing delay goes to the
+ * same histogram as a tunnel's.
  */
 final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
 
@@ -56,28 +60,23 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
     private static final int SPARSE_CHUNK_BYTES = BufferPool.CHUNK_BYTES / 4;
 
     private final Owner owner;
+    private final LoopContext loop;
     private final BufferPool buffers;
+    private final Timings timings;
     private final Scheduler scheduler;
     private final ForwardServices.Counts counts;
     private final int maxQueuedBytes;
     private final ChunkedScanner scanner;
-    /** Chunks the scheduler has not granted yet (a capped chunk's tail goes back to its front after the write). */
-    private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>(8);
-    /** Chunks granted this round, in order, all before those of {@link #queue}; empty between rounds. */
-    private final ArrayDeque<ByteBuffer> granted = new ArrayDeque<>(8);
-    /** The granted chunks laid out for the gathering write: reused, so a write allocates nothing. */
-    private ByteBuffer[] gather = new ByteBuffer[8];
+    /** The body's chunks; those granted this round are its staged prefix. */
+    private final ChunkQueue queue = new ChunkQueue();
+    /** When each queued chunk was queued, for the queueing-delay histogram. */
+    private final ChunkClock chunkClock = new ChunkClock();
     private final FlowInfo info;
     private final EmaChunkStats chunkStats = new EmaChunkStats();
     private long remaining;
     /** Client bytes read but not yet taken (pooled): the body's start, and what follows its end. */
     private ByteBuffer carry;
     private Object schedulerState;
-    /** Bytes held, granted or not: what the body holds in memory. */
-    private long queuedBytes;
-    private long grantedBytes;
-    /** The limit the last granted chunk had before {@link #stage} capped it (--max-rate); -1 when none is capped. */
-    private int cappedLimit = -1;
     private boolean listedForWrite;
     private long bytesWritten;
     private boolean held = true;
@@ -99,7 +98,9 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
                 FlowInfo info) {
         this.info = info;
         this.owner = owner;
+        this.loop = services.loop;
         this.buffers = services.loop.buffers();
+        this.timings = services.timings;
         this.scheduler = services.scheduler;
         this.counts = services.counts;
         this.maxQueuedBytes = services.maxQueuedBytes;
@@ -118,7 +119,7 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
     /** The request head is upstream: queued chunks may go now. */
     void unhold() {
         held = false;
-        if (!queue.isEmpty() && !eligible && !upstreamBlocked) {
+        if (queue.hasUnstaged() && !eligible && !upstreamBlocked) {
             becomeEligible();
         }
         checkSent();
@@ -209,7 +210,7 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
     private void enqueue(ByteBuffer chunk) {
         int n = chunk.remaining();
         queue.addLast(chunk);
-        queuedBytes += n;
+        chunkClock.queued(loop.turnNanoTime());
         counts.queued(n);
         chunkStats.record(n);
         if (!eligible && !upstreamBlocked && !held) {
@@ -219,9 +220,10 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
 
     private boolean atHigh() {
         int limit = chunkLimit();
-        int chunks = queue.size() + granted.size();
-        readPaused = readPaused ? !(queuedBytes <= maxQueuedBytes / 2 && chunks <= limit / 2)
-                : queuedBytes >= maxQueuedBytes || chunks >= limit;
+        int chunks = queue.size();
+        long bytes = queue.bytes();
+        readPaused = readPaused ? !(bytes <= maxQueuedBytes / 2 && chunks <= limit / 2)
+                : bytes >= maxQueuedBytes || chunks >= limit;
         return readPaused;
     }
 
@@ -232,7 +234,7 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
     }
 
     private boolean isSparse() {
-        return queue.isEmpty() && granted.isEmpty()
+        return queue.isEmpty()
                 && (chunkStats.chunks() == 0 || chunkStats.averageChunkBytes() < SPARSE_CHUNK_BYTES);
     }
 
@@ -246,26 +248,14 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
 
     @Override
     public int stage(int maxBytes) {
-        if (!eligible || upstreamBlocked || held || released || queue.isEmpty()) {
+        if (!eligible || upstreamBlocked || held || released || !queue.hasUnstaged()) {
             eligible = false; // not eligible: a scheduler bug; resync it
             scheduler.onIdle(this);
             return 0;
         }
-        if (cappedLimit >= 0 || maxBytes <= 0) {
-            scheduler.onSent(this, 0); // a capped chunk is the last one granted until the write puts its tail back
-            return 0;
-        }
-        ByteBuffer chunk = queue.pollFirst();
-        int n = chunk.remaining();
-        if (n > maxBytes) {
-            cappedLimit = chunk.limit();
-            chunk.limit(chunk.position() + maxBytes);
-            n = maxBytes;
-        }
-        granted.addLast(chunk);
-        grantedBytes += n;
+        int n = queue.stageNext(maxBytes); // 0 after a capped chunk: the last one granted until the write
         scheduler.onSent(this, n);
-        if (queue.isEmpty()) {
+        if (!queue.hasUnstaged()) {
             eligible = false; // all it has is granted; eligible again if more arrives, or if the write falls short
             scheduler.onIdle(this);
         }
@@ -289,32 +279,19 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
     @Override
     public long flushStaged() {
         listedForWrite = false;
-        int k = granted.size();
-        if (released || k == 0) {
+        if (released || !queue.hasStaged()) {
             return 0;
         }
-        if (gather.length < k) {
-            gather = new ByteBuffer[Math.max(k, gather.length * 2)]; // rare: the queue's bound caps k
-        }
-        for (int i = 0; i < k; i++) {
-            gather[i] = granted.pollFirst();
-        }
-        long offered = grantedBytes;
-        long n = 0;
-        String failure = null;
+        long n;
+        int chunksBefore = queue.size();
         try {
-            n = owner.upstream().write(gather, 0, k);
+            n = queue.writeStaged(owner.upstream(), buffers);
         } catch (IOException e) {
-            failure = "upstream write failed: " + e.getMessage();
-        } finally {
-            requeue(k); // before any reset, which releases the queue
-        }
-        if (failure != null) {
-            owner.reset(failure);
+            owner.reset("upstream write failed: " + e.getMessage());
             return 0;
         }
+        chunksWritten(chunksBefore - queue.size());
         bytesWritten += n;
-        queuedBytes -= n;
         counts.upstream((int) n);
         counts.queued(-n);
         if (n > 0) {
@@ -322,7 +299,7 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
         }
         if (queue.isEmpty()) {
             checkSent();
-        } else if (n < offered) {
+        } else if (queue.lastWriteFellShort()) {
             upstreamBlocked = true;
             if (!eligible) {
                 scheduler.onBacklogged(this); // so that it leaves as blocked, not as gone quiet
@@ -330,7 +307,7 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
             eligible = false;
             knownToScheduler = true;
             scheduler.onBlocked(this);
-        } else if (!eligible && !held) {
+        } else if (!eligible && !held && queue.hasUnstaged()) {
             becomeEligible(); // a capped chunk's tail (--max-rate), or chunks read meanwhile, wait for the next round
         }
         if (!released) {
@@ -339,29 +316,16 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
         return n;
     }
 
-    /**
-     * After a write of the first {@code k} gathered chunks: releases those written in full, and puts the rest (a
-     * capped chunk's tail too) back in front of the ungranted ones, in order.
-     */
-    private void requeue(int k) {
-        if (cappedLimit >= 0) {
-            gather[k - 1].limit(cappedLimit);
-            cappedLimit = -1;
+    /** The first {@code chunks} queued chunks were written in full: their queueing delays go to the histogram. */
+    private void chunksWritten(int chunks) {
+        long now = loop.turnNanoTime();
+        for (int i = 0; i < chunks; i++) { // bounded by the queue's size
+            timings.chunkWritten(chunkClock.written(now), now);
         }
-        for (int i = k - 1; i >= 0; i--) { // bounded by k
-            ByteBuffer b = gather[i];
-            gather[i] = null;
-            if (b.hasRemaining()) {
-                queue.addFirst(b);
-            } else {
-                buffers.release(b);
-            }
-        }
-        grantedBytes = 0;
     }
 
     private void checkSent() {
-        if (readDone && queue.isEmpty() && granted.isEmpty() && !held && !sent && !released) {
+        if (readDone && queue.isEmpty() && !held && !sent && !released) {
             sent = true;
             owner.bodySent();
         }
@@ -371,7 +335,7 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
     void onUpstreamWritable() {
         if (upstreamBlocked) {
             upstreamBlocked = false;
-            if (!queue.isEmpty()) {
+            if (queue.hasUnstaged()) {
                 becomeEligible();
             }
         }
@@ -406,20 +370,13 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
     /** Returns every buffer and tells the scheduler the flow is gone. Idempotent. */
     void release() {
         released = true;
-        for (ByteBuffer b = queue.pollFirst(); b != null; b = queue.pollFirst()) { // bounded by the queue's size
-            buffers.release(b);
-        }
-        for (ByteBuffer b = granted.pollFirst(); b != null; b = granted.pollFirst()) { // bounded likewise
-            buffers.release(b);
-        }
-        grantedBytes = 0;
-        cappedLimit = -1;
+        counts.queued(-queue.bytes());
+        queue.clear(buffers);
+        chunkClock.clear();
         if (carry != null) {
             buffers.release(carry);
             carry = null;
         }
-        counts.queued(-queuedBytes);
-        queuedBytes = 0;
         if (knownToScheduler) {
             knownToScheduler = false;
             eligible = false;
@@ -449,14 +406,13 @@ final class RequestBody implements ScheduledFlow, BufferPool.MemoryWaiter {
 
     @Override
     public int headChunkBytes() {
-        ByteBuffer head = queue.peekFirst();
-        return head == null ? 0 : head.remaining();
+        return queue.firstUnstagedBytes();
     }
 
     /** Bytes the scheduler has not granted yet (a capped chunk's tail counts once it is back in the queue). */
     @Override
     public long queuedBytes() {
-        return queuedBytes - grantedBytes;
+        return queue.unstagedBytes();
     }
 
     @Override

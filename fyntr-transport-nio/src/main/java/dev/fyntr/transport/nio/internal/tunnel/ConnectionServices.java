@@ -86,7 +86,7 @@ public final class ConnectionServices {
                     counters.sparseWakeups++; // the service round looks for these between its writes
                 }
             }
-        }, downloads, maxQueuedBytesPerFlow, idleTimeout, accessLog);
+        }, downloads, maxQueuedBytesPerFlow, idleTimeout, accessLog, timings);
         this.timings = timings;
         this.accessLog = accessLog;
     }

@@ -5,6 +5,7 @@ import dev.fyntr.api.spi.FlowInfo;
 import dev.fyntr.api.spi.Scheduler;
 import dev.fyntr.transport.nio.internal.access.AccessLog;
 import dev.fyntr.transport.nio.internal.loop.ManualLoop;
+import dev.fyntr.transport.nio.internal.metrics.Timings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A request body under the service round's two phases (docs/architecture.md): chunks are granted one by one
  * ({@link RequestBody#stage}), the scheduler hearing {@code onSent} each time and {@code onIdle} when all are
  * granted, then written together ({@link RequestBody#flushStaged}); a write that falls short makes the flow
- * backlogged again and then blocked, as a tunnel's upload does. Real loopback sockets.
+ * backlogged again and then blocked, as a tunnel's upload does; each chunk written reports its queueing delay, as a
+ * tunnel's do. Real loopback sockets.
  */
 @Timeout(30)
 class RequestBodyStagingTest {
@@ -38,6 +40,7 @@ class RequestBodyStagingTest {
 
     private final List<String> calls = new ArrayList<>();
     private final List<SocketChannel> channels = new ArrayList<>();
+    private final Timings timings = new Timings();
     private boolean sent;
     private String resetReason;
 
@@ -129,7 +132,7 @@ class RequestBodyStagingTest {
             }
         };
         ForwardServices services = new ForwardServices(loop, null, scheduler, counts, null, 4 * 1024 * 1024,
-                Duration.ZERO, new AccessLog(false));
+                Duration.ZERO, new AccessLog(false), timings);
         RequestBody.Owner owner = new RequestBody.Owner() {
             @Override
             public long id() {
@@ -219,6 +222,8 @@ class RequestBodyStagingTest {
         assertTrue(sent, "the whole body went upstream");
         assertEquals(length, body.bytesWritten());
         assertEquals(null, resetReason);
+        assertEquals(calls.size() - 1, timings.snapshot().chunkQueueDelay().count(),
+                "one queueing delay per chunk written (one onSent per chunk): " + calls);
     }
 
     @Test

@@ -1,13 +1,11 @@
-package dev.fyntr.transport.nio.internal.tunnel;
-
-import dev.fyntr.transport.nio.internal.loop.BufferPool;
+package dev.fyntr.transport.nio.internal.loop;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 
 /**
- * One flow's queue of client chunks on their way upstream, in two parts: a <em>staged</em> prefix, the chunks the
+ * One flow's queue of client chunks on their way upstream (a tunnel's upload, a plain request's body), in two parts: a <em>staged</em> prefix, the chunks the
  * scheduler has already granted this round, and the rest, still waiting for the scheduler. The staged chunks go out
  * together in one gathering write ({@link #writeStaged}), so a flow's whole share of a round costs one system call
  * however many chunks it spans: the scheduler still decides chunk by chunk, but the kernel is entered once per flow.
@@ -15,7 +13,7 @@ import java.nio.channels.GatheringByteChannel;
  * <p>A ring of buffers: adding, staging and writing allocate nothing once the ring has grown to the flow's bound
  * (the ring doubles when full, which the water marks make rare and bounded). Event-loop thread only.
  */
-final class ChunkQueue {
+public final class ChunkQueue {
 
     private ByteBuffer[] ring = new ByteBuffer[8];
     /** The staged chunks laid out from index 0, for the gathering write: reused, so a write allocates nothing. */
@@ -31,45 +29,45 @@ final class ChunkQueue {
     private boolean lastWriteFellShort;
 
     /** Chunks queued, staged or not. */
-    int size() {
+    public int size() {
         return size;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return size == 0;
     }
 
     /** Bytes queued, staged or not: what the flow holds in memory. */
-    long bytes() {
+    public long bytes() {
         return bytes;
     }
 
     /** Bytes not yet staged (a capped chunk's tail included): what the scheduler still has to grant. */
-    long unstagedBytes() {
+    public long unstagedBytes() {
         return bytes - stagedBytes;
     }
 
     /** Whether a chunk waits for the scheduler. */
-    boolean hasUnstaged() {
+    public boolean hasUnstaged() {
         return staged < size;
     }
 
     /** Whether chunks are staged for the next {@link #writeStaged}. */
-    boolean hasStaged() {
+    public boolean hasStaged() {
         return staged > 0;
     }
 
     /** The bytes of the first chunk the scheduler has not granted yet, 0 if none. */
-    int firstUnstagedBytes() {
+    public int firstUnstagedBytes() {
         return staged < size ? at(staged).remaining() : 0;
     }
 
     /** The last chunk queued, or {@code null}: a read may top it up while nothing is staged. */
-    ByteBuffer peekLast() {
+    public ByteBuffer peekLast() {
         return size == 0 ? null : at(size - 1);
     }
 
-    void addLast(ByteBuffer chunk) {
+    public void addLast(ByteBuffer chunk) {
         if (size == ring.length) {
             grow();
         }
@@ -79,7 +77,7 @@ final class ChunkQueue {
     }
 
     /** The last chunk grew by {@code n} bytes in place (a read into its spare room). */
-    void grewLast(int n) {
+    public void grewLast(int n) {
         bytes += n;
     }
 
@@ -89,7 +87,7 @@ final class ChunkQueue {
      *
      * @return the bytes staged; 0 when nothing may be staged
      */
-    int stageNext(int maxBytes) {
+    public int stageNext(int maxBytes) {
         if (staged == size || cappedLimit >= 0 || maxBytes <= 0) {
             return 0;
         }
@@ -111,7 +109,7 @@ final class ChunkQueue {
      *
      * @return the bytes written
      */
-    long writeStaged(GatheringByteChannel channel, BufferPool pool) throws IOException {
+    public long writeStaged(GatheringByteChannel channel, BufferPool pool) throws IOException {
         int n = staged;
         if (n == 0) {
             return 0;
@@ -141,7 +139,7 @@ final class ChunkQueue {
     }
 
     /** Whether the last {@link #writeStaged} could not write everything staged (the socket is full). */
-    boolean lastWriteFellShort() {
+    public boolean lastWriteFellShort() {
         return lastWriteFellShort;
     }
 
@@ -156,7 +154,7 @@ final class ChunkQueue {
     }
 
     /** Releases every chunk to {@code pool}; the queue is empty afterwards. */
-    void clear(BufferPool pool) {
+    public void clear(BufferPool pool) {
         unstageAll();
         while (size > 0) { // bounded by the queue's size
             pool.release(removeFirst());

@@ -1,6 +1,5 @@
-package dev.fyntr.transport.nio.internal.tunnel;
+package dev.fyntr.transport.nio.internal.loop;
 
-import dev.fyntr.transport.nio.internal.loop.BufferPool;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
