@@ -214,7 +214,7 @@ public final class FyntrProxyImpl implements FyntrProxy {
         if (config.plainHttp().enabled()) {
             StringBuilder ports = new StringBuilder();
             for (int p : config.plainHttp().ports()) {
-                ports.append(ports.length() == 0 ? "" : ",").append(p);
+                ports.append(ports.length() == 0 ? "" : ", ").append(p);
             }
             LOG.info("plain-HTTP forwarding on (HTTP_PROXY): ports {}, same ranges as CONNECT", ports);
         }
