@@ -192,6 +192,29 @@ class HandshakeErrorsTest {
     }
 
     @Test
+    void shouldAnswer502WhenEveryOneOfManyAddressesRefusesAtOnce() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, TestServers.LOOPBACK)) {
+            port = s.getLocalPort(); // closed again: connecting to it is refused, on loopback within connect()
+        }
+        // A resolver may answer with thousands of distinct addresses, and on loopback each refusal comes back within
+        // connect(), so the dialler starts the next attempt from inside the last one: the policy's cap on usable
+        // addresses is what keeps that from nesting 20,000 deep on the loop's stack.
+        List<java.net.InetAddress> many = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            many.add(java.net.InetAddress.getByAddress(new byte[] {127, 0, (byte) (1 + i / 250), (byte) (1 + i % 250)}));
+        }
+        FyntrProxy proxy = proxy(Fixtures.proxyTo(port).allowCidrs("127.0.0.0/8").resolver(host -> many));
+        try (ProxyClient c = new ProxyClient(proxy)) {
+            assertErrorShape(c.connect("many.test:" + port), 502, "connection_refused");
+        }
+        try (ProxyClient c = new ProxyClient(proxy)) { // the loop is still serving
+            assertErrorShape(c.connect("127.0.0.1:" + port), 502, "connection_refused");
+        }
+        assertEquals(0, proxy.stats().internalErrors());
+    }
+
+    @Test
     void shouldAnswer504WhenEveryConnectAttemptTimesOut() throws Exception {
         // A listener that never accepts, with its backlog filled, drops further SYNs: a real connect timeout.
         try (ServerSocket full = new ServerSocket(0, 1, TestServers.LOOPBACK)) {

@@ -41,6 +41,9 @@ public final class Dialer {
     private final List<InetAddress> addresses;
     private final Listener listener;
     private final List<Attempt> running = new ArrayList<>(2);
+    /** Inside an attempt's {@code begin}: a failure reported from there is left to {@link #startNext}'s loop. */
+    private boolean beginning;
+    private boolean failedWhileBeginning;
     private final LoopTimer staggerTimer = new LoopTimer(this::startNext, this::failInternally);
     private ConnectPacer.Ticket ticket;
     private int nextIndex;
@@ -96,19 +99,32 @@ public final class Dialer {
         running.clear();
     }
 
+    /**
+     * Starts the next address's attempt. On loopback a refusal comes back from within {@code connect()}: such an
+     * attempt is over before {@code begin} returns, and this loop, not a nested call, starts the one after it, so
+     * that however many addresses refuse at once the loop's stack does not grow.
+     */
     private void startNext() {
-        if (done) {
-            return;
-        }
-        if (nextIndex >= addresses.size()) {
-            if (running.isEmpty()) {
-                fail();
+        do {
+            failedWhileBeginning = false;
+            if (done) {
+                return;
             }
-            return;
-        }
-        Attempt attempt = new Attempt(new InetSocketAddress(addresses.get(nextIndex++), port));
-        running.add(attempt);
-        attempt.begin();
+            if (nextIndex >= addresses.size()) {
+                if (running.isEmpty()) {
+                    fail();
+                }
+                return;
+            }
+            Attempt attempt = new Attempt(new InetSocketAddress(addresses.get(nextIndex++), port));
+            running.add(attempt);
+            beginning = true;
+            try {
+                attempt.begin();
+            } finally {
+                beginning = false;
+            }
+        } while (failedWhileBeginning); // bounded by the number of addresses
         if (!done && nextIndex < addresses.size()) {
             loop.timers().arm(staggerTimer, loop.nanoTime() + STAGGER_NANOS);
         }
@@ -120,6 +136,10 @@ public final class Dialer {
             return;
         }
         loop.timers().cancel(staggerTimer);
+        if (beginning) {
+            failedWhileBeginning = true; // startNext's loop goes on with the next address
+            return;
+        }
         startNext(); // RFC 8305: a failure starts the next attempt at once
     }
 

@@ -132,6 +132,19 @@ class DialerTest {
     }
 
     @Test
+    void shouldGoThroughAddressesThatAreRefusedWithinConnectWithoutNestingTheirAttempts() throws IOException {
+        connector.refuseImmediately = true;
+        List<InetAddress> many = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) { // nested, this many attempts overflow any thread's stack
+            many.add(InetAddress.getByAddress(new byte[] {10, (byte) (i >> 16), (byte) (i >> 8), (byte) i}));
+        }
+        new Dialer(loop, connector, pacer, CONNECT_TIMEOUT, 443, many, listener).start(T0 + 30_000 * MS);
+        assertEquals(100_000, connector.attempts.size(), "every address tried at once");
+        assertEquals(DialFailure.Kind.REFUSED, failure.kind());
+        assertEquals(1, outcomes);
+    }
+
+    @Test
     void shouldReportRefusedWhenAnyAttemptWasRefused() throws UnknownHostException {
         dial("192.0.2.1", "192.0.2.2");
         connector.attempts.get(0).callback.failed(new ConnectException("refused"));
@@ -195,6 +208,8 @@ class DialerTest {
     private static final class FakeConnector implements Connector {
         final List<Attempt> attempts = new ArrayList<>();
         SocketChannel immediately;
+        /** Every attempt is refused from within connect(), as loopback refuses. */
+        boolean refuseImmediately;
 
         record Attempt(InetSocketAddress address, Callback callback, boolean[] cancelledBox) {
             boolean cancelled() {
@@ -218,6 +233,8 @@ class DialerTest {
             attempts.add(new Attempt(address, callback, cancelled));
             if (immediately != null) {
                 callback.connected(immediately);
+            } else if (refuseImmediately) {
+                callback.failed(new ConnectException("refused"));
             }
             return () -> cancelled[0] = true;
         }
