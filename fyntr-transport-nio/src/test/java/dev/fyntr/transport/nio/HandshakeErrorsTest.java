@@ -218,18 +218,8 @@ class HandshakeErrorsTest {
     void shouldAnswer504WhenEveryConnectAttemptTimesOut() throws Exception {
         // A listener that never accepts, with its backlog filled, drops further SYNs: a real connect timeout.
         try (ServerSocket full = new ServerSocket(0, 1, TestServers.LOOPBACK)) {
-            List<Socket> fillers = new ArrayList<>();
+            List<Socket> fillers = TestServers.fillBacklog(full);
             try {
-                for (int i = 0; i < 8; i++) {
-                    Socket s = new Socket();
-                    try {
-                        s.connect(full.getLocalSocketAddress(), 200);
-                        fillers.add(s);
-                    } catch (IOException e) {
-                        s.close();
-                        break; // backlog full: the next SYN is dropped
-                    }
-                }
                 FyntrProxy proxy = proxy(Fixtures.proxyTo(full.getLocalPort()).connectTimeout(Duration.ofMillis(300)));
                 try (ProxyClient c = new ProxyClient(proxy)) {
                     assertErrorShape(c.connect("127.0.0.1:" + full.getLocalPort()), 504, "connection_timeout");

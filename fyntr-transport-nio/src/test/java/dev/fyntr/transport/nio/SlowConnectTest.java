@@ -35,22 +35,12 @@ class SlowConnectTest {
         // A listener that does not accept, with its backlog full, drops SYNs; once it accepts, the retransmitted
         // SYN (after about 1 s) gets through.
         ServerSocket upstream = closer.add(new ServerSocket(0, 1, TestServers.LOOPBACK));
-        List<Socket> fillers = new ArrayList<>();
+        List<Socket> fillers = TestServers.fillBacklog(upstream);
         closer.add(() -> {
             for (Socket s : fillers) {
                 s.close();
             }
         });
-        for (int i = 0; i < 8; i++) {
-            Socket s = new Socket();
-            try {
-                s.connect(upstream.getLocalSocketAddress(), 200);
-                fillers.add(s);
-            } catch (IOException e) {
-                s.close();
-                break; // the backlog is full
-            }
-        }
         int port = upstream.getLocalPort();
         FyntrProxy proxy = closer.add(Fixtures.proxyTo(port).connectTimeout(Duration.ofSeconds(30)).start());
         ProxyClient client = closer.add(new ProxyClient(proxy));

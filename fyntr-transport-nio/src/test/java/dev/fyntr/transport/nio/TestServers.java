@@ -210,6 +210,27 @@ final class TestServers {
         });
     }
 
+    /**
+     * Connects to {@code listener} (which never accepts) until its backlog is full, so that the kernel drops further
+     * SYNs: a connect to it then waits, and times out unless the listener accepts meanwhile.
+     *
+     * @return the connected sockets, to be closed by the caller
+     */
+    static List<Socket> fillBacklog(ServerSocket listener) throws IOException {
+        List<Socket> fillers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) { // a backlog of 1 holds 2 on Linux
+            Socket s = new Socket();
+            try {
+                s.connect(listener.getLocalSocketAddress(), 200);
+                fillers.add(s);
+            } catch (IOException e) {
+                s.close();
+                break; // the backlog is full: this SYN was dropped
+            }
+        }
+        return fillers;
+    }
+
     static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
