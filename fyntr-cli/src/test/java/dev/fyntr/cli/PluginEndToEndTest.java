@@ -85,6 +85,9 @@ class PluginEndToEndTest {
 
     private static void assertRoundRobinServes(ProxyProcess proxy) throws Exception {
         // The process has logged it already: ProxyProcess waits for it before handing the proxy out.
+        String listening = proxy.output().lines().filter(l -> l.contains("listening on ")).findFirst().orElse("");
+        assertTrue(listening.contains("(scheduler rr (plain round robin: one chunk per flow per turn (example)), max "),
+                "the transport's own line, which embedders see, describes the plug-in too: " + listening);
         String settings = proxy.output().lines().filter(l -> l.contains("settings: ")).findFirst().orElse("");
         assertTrue(settings.contains("settings: scheduler rr (plain round robin: one chunk per flow per turn "
                 + "(example)), max 1000 connections"), settings);

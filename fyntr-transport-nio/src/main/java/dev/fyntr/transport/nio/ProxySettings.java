@@ -76,7 +76,7 @@ public final class ProxySettings {
      * @throws IOException            if the sockets cannot be opened
      */
     public FyntrProxy start() throws IOException {
-        return FyntrProxyImpl.start(config, scheduler, threats, users, warnings);
+        return FyntrProxyImpl.start(config, scheduler, schedulerDescription, threats, users, warnings);
     }
 
     @Override

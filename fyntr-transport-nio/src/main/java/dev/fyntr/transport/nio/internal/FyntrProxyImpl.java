@@ -69,6 +69,8 @@ public final class FyntrProxyImpl implements FyntrProxy {
     private final InetSocketAddress address;
     private final InetSocketAddress socks5Address;
     private final String schedulerName;
+    /** What the provider says of itself and its settings (its name when it says nothing more), for the log. */
+    private final String schedulerDescription;
     private final EventLoop loop;
     private final Thread thread;
     private final Shaping shaping;
@@ -86,12 +88,13 @@ public final class FyntrProxyImpl implements FyntrProxy {
     private volatile ProxyTimings finalTimings;
     private volatile JmxRegistration jmx;
 
-    private FyntrProxyImpl(ProxyConfig config, SchedulerProvider provider, ThreatGuard threats, UserTable users,
-                           ServerSocketChannel server, ServerSocketChannel socks5Server, Selector selector)
-            throws IOException {
+    private FyntrProxyImpl(ProxyConfig config, SchedulerProvider provider, String schedulerDescription,
+                           ThreatGuard threats, UserTable users, ServerSocketChannel server,
+                           ServerSocketChannel socks5Server, Selector selector) throws IOException {
         this.config = config;
         this.threats = threats;
         this.schedulerName = provider.name();
+        this.schedulerDescription = schedulerDescription;
         this.address = (InetSocketAddress) server.getLocalAddress();
         this.socks5Address = socks5Server == null ? null : (InetSocketAddress) socks5Server.getLocalAddress();
         int instance = INSTANCES.incrementAndGet();
@@ -144,8 +147,8 @@ public final class FyntrProxyImpl implements FyntrProxy {
      * @param users    who may authenticate, or {@code null}: no authentication
      * @param warnings from {@link StartupWarnings#of}, logged at WARN
      */
-    public static FyntrProxy start(ProxyConfig config, SchedulerProvider provider, ThreatGuard threats,
-                                   UserTable users, List<String> warnings) throws IOException {
+    public static FyntrProxy start(ProxyConfig config, SchedulerProvider provider, String schedulerDescription,
+                                   ThreatGuard threats, UserTable users, List<String> warnings) throws IOException {
         ProxyConfig.Listen listen = config.listen();
         ServerSocketChannel server = ServerSocketChannel.open();
         ServerSocketChannel socks5Server = null;
@@ -158,8 +161,8 @@ public final class FyntrProxyImpl implements FyntrProxy {
                         "for SOCKS5 ");
             }
             selector = Selector.open();
-            FyntrProxyImpl proxy = new FyntrProxyImpl(config, provider, threats, users, server, socks5Server,
-                    selector);
+            FyntrProxyImpl proxy = new FyntrProxyImpl(config, provider, schedulerDescription, threats, users, server,
+                    socks5Server, selector);
             for (String warning : warnings) {
                 LOG.warn(warning);
             }
@@ -202,7 +205,8 @@ public final class FyntrProxyImpl implements FyntrProxy {
     private void logStartup(DestinationPolicy policy, ThreatGuard threats) {
         int max = config.limits().maxConnections();
         LOG.info("fyntr {} listening on {} (scheduler {}, max {} connections, buffer memory {} MiB; {})", version(),
-                Formats.endpoint(address), schedulerName, max == 0 ? "unlimited" : String.valueOf(max),
+                Formats.endpoint(address), schedulerDescription.equals(schedulerName) ? schedulerName
+                        : schedulerName + " (" + schedulerDescription + ")", max == 0 ? "unlimited" : String.valueOf(max),
                 config.limits().maxBufferMemory() >> 20, policy.describe());
         if (socks5Address != null) {
             LOG.info("SOCKS5 listening on {} ({}, CONNECT only)", Formats.endpoint(socks5Address),
