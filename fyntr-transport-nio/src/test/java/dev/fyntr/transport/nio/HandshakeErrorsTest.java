@@ -6,6 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -198,11 +199,11 @@ class HandshakeErrorsTest {
             port = s.getLocalPort(); // closed again: connecting to it is refused, on loopback within connect()
         }
         // A resolver may answer with thousands of distinct addresses, and on loopback each refusal comes back within
-        // connect(), so the dialler starts the next attempt from inside the last one: the policy's cap on usable
-        // addresses is what keeps that from nesting 20,000 deep on the loop's stack.
-        List<java.net.InetAddress> many = new ArrayList<>();
+        // connect(): the dialler goes through such refusals in a loop rather than nesting one attempt in the last
+        // (DialerTest), and the policy uses at most DestinationPolicy.MAX_ADDRESSES of them.
+        List<InetAddress> many = new ArrayList<>();
         for (int i = 0; i < 20_000; i++) {
-            many.add(java.net.InetAddress.getByAddress(new byte[] {127, 0, (byte) (1 + i / 250), (byte) (1 + i % 250)}));
+            many.add(InetAddress.getByAddress(new byte[] {127, 0, (byte) (1 + i / 250), (byte) (1 + i % 250)}));
         }
         FyntrProxy proxy = proxy(Fixtures.proxyTo(port).allowCidrs("127.0.0.0/8").resolver(host -> many));
         try (ProxyClient c = new ProxyClient(proxy)) {

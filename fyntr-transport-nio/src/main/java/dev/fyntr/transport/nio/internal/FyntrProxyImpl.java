@@ -204,9 +204,10 @@ public final class FyntrProxyImpl implements FyntrProxy {
 
     private void logStartup(DestinationPolicy policy, ThreatGuard threats) {
         int max = config.limits().maxConnections();
+        String scheduler = schedulerDescription.equals(schedulerName) ? schedulerName
+                : schedulerName + " (" + schedulerDescription + ")";
         LOG.info("fyntr {} listening on {} (scheduler {}, max {} connections, buffer memory {} MiB; {})", version(),
-                Formats.endpoint(address), schedulerDescription.equals(schedulerName) ? schedulerName
-                        : schedulerName + " (" + schedulerDescription + ")", max == 0 ? "unlimited" : String.valueOf(max),
+                Formats.endpoint(address), scheduler, max == 0 ? "unlimited" : String.valueOf(max),
                 config.limits().maxBufferMemory() >> 20, policy.describe());
         if (socks5Address != null) {
             LOG.info("SOCKS5 listening on {} ({}, CONNECT only)", Formats.endpoint(socks5Address),

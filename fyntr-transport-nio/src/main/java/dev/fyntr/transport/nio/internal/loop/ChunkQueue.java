@@ -5,10 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 
 /**
- * One flow's queue of client chunks on their way upstream (a tunnel's upload, a plain request's body), in two parts: a <em>staged</em> prefix, the chunks the
- * scheduler has already granted this round, and the rest, still waiting for the scheduler. The staged chunks go out
- * together in one gathering write ({@link #writeStaged}), so a flow's whole share of a round costs one system call
- * however many chunks it spans: the scheduler still decides chunk by chunk, but the kernel is entered once per flow.
+ * One flow's queue of client chunks on their way upstream (a tunnel's upload, a plain request's body), in two
+ * parts: a <em>staged</em> prefix, the chunks the scheduler has already granted this round, and the rest, still
+ * waiting for the scheduler. The staged chunks go out together in one gathering write ({@link #writeStaged}), so a
+ * flow's whole share of a round costs one system call however many chunks it spans: the scheduler still decides
+ * chunk by chunk, but the kernel is entered once per flow.
  *
  * <p>A ring of buffers: adding, staging and writing allocate nothing once the ring has grown to the flow's bound
  * (the ring doubles when full, which the water marks make rare and bounded). Event-loop thread only.
