@@ -17,15 +17,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The proxy reads a request head in the same loop turn that accepts its connection, because clients send it right
- * after connecting. These clients connect while the event loop is held inside a scheduler callback, so that when
- * it accepts them their heads, or their resets, are already in the socket: the head is answered, and the reset
- * connection, whose first read fails inside the accepting turn, is closed and counted out like any failed read.
+ * What happens while the event loop is held inside a scheduler callback (a slow or stuck plug-in):
+ * <ul>
+ * <li>The proxy reads a request head in the same loop turn that accepts its connection, because clients send it
+ * right after connecting. Clients that connect while the loop is held have their heads, or their resets, in the
+ * socket by the time it accepts them: the head is answered, and the reset connection, whose first read fails inside
+ * the accepting turn, is closed and counted out like any failed read.</li>
+ * <li>A settings change waits for the loop to apply it, at most 5 s; a stuck loop makes it fail, and the change
+ * takes effect once the loop goes on.</li>
+ * </ul>
  */
-class EarlyHeadTest {
+class HeldLoopTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -74,12 +80,17 @@ class EarlyHeadTest {
         }
     }
 
-    @Test
-    void shouldAnswerAHeadAndCloseAResetThatArrivedBeforeTheAccept() throws Exception {
-        TestServers.Server echo = closer.add(TestServers.echo());
+    private TestServers.Server echo;
+    private FyntrProxy proxy;
+    private Holding holding;
+    private ProxyClient first;
+
+    /** A proxy whose loop is held in its scheduler, with one tunnel (whose byte made the loop enter it) open. */
+    private void holdTheLoop() throws Exception {
+        echo = closer.add(TestServers.echo());
         Holding[] made = new Holding[1];
         SchedulerProvider drr = Schedulers.provider("drr");
-        FyntrProxy proxy = closer.add(Fixtures.proxyTo(echo.port()).scheduler(new SchedulerProvider() {
+        proxy = closer.add(Fixtures.proxyTo(echo.port()).scheduler(new SchedulerProvider() {
             @Override
             public String name() {
                 return "holding";
@@ -91,15 +102,19 @@ class EarlyHeadTest {
                 return made[0];
             }
         }).start());
-        Holding holding = made[0];
+        holding = made[0];
         closer.add(holding::release);
-        String target = "127.0.0.1:" + echo.port();
-
-        ProxyClient first = closer.add(new ProxyClient(proxy));
-        assertEquals(200, first.connect(target).status());
+        first = closer.add(new ProxyClient(proxy));
+        assertEquals(200, first.connect("127.0.0.1:" + echo.port()).status());
         holding.arm();
         first.send("x"); // the loop schedules it, and stays in the scheduler until released
         assertTrue(holding.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the loop did not enter the scheduler");
+    }
+
+    @Test
+    void shouldAnswerAHeadAndCloseAResetThatArrivedBeforeTheAccept() throws Exception {
+        holdTheLoop();
+        String target = "127.0.0.1:" + echo.port();
 
         // The kernel completes both handshakes while the loop is held; the proxy accepts them afterwards.
         try (Socket reset = new Socket()) {
@@ -119,5 +134,16 @@ class EarlyHeadTest {
             return s.openHandshakes() == 0 && s.openTunnels() == 2 && s.connectionsAccepted() == 3;
         });
         assertEquals(0, proxy.stats().internalErrors());
+    }
+
+    @Test
+    void shouldFailASettingsChangeThatAStuckLoopDoesNotApplyAndApplyItOnceTheLoopGoesOn() throws Exception {
+        holdTheLoop();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> proxy.maxRate(1_000_000));
+        assertEquals("the event loop did not apply the change within 5 s", e.getMessage());
+        holding.release();
+        Fixtures.await("the queued change to take effect", WAIT,
+                () -> proxy.stats().shaping().maxRateBytesPerSecond() == 1_000_000);
+        proxy.maxRate(0); // the loop goes on again: the next change returns without an exception
     }
 }
